@@ -1,0 +1,71 @@
+"""Math functions that accept a float, a numpy array or a graph node alike.
+
+Derivative rules call these, so one rule serves the fast path (numbers) and
+``create_graph=True`` (nodes, where the call becomes a recorded op).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import numerics as nx
+from .node import Node
+
+
+def _unary(name: str, on_float: Any, on_array: Any) -> Any:
+    def fn(x: Any) -> Any:
+        if isinstance(x, Node):
+            return getattr(x, name)()
+        if isinstance(x, np.ndarray):
+            return on_array(x)
+        return on_float(x)
+
+    fn.__name__ = name
+    fn.__doc__ = f"{name}(x) on a float, an array or a node."
+    return fn
+
+
+exp = _unary("exp", math.exp, np.exp)
+log = _unary("log", math.log, np.log)
+sin = _unary("sin", math.sin, np.sin)
+cos = _unary("cos", math.cos, np.cos)
+tanh = _unary("tanh", math.tanh, np.tanh)
+sigmoid = _unary("sigmoid", nx.f_sigmoid, nx.a_sigmoid)
+erf = _unary("erf", math.erf, nx.a_erf)
+sign = _unary("sign", nx.f_sign, np.sign)
+
+
+def pow(x: Any, e: Any) -> Any:  # noqa: A001 - the name of the operation
+    """x ** e with IEEE semantics on floats (math.pow: never a complex number)."""
+    if isinstance(x, (Node, np.ndarray)) or isinstance(e, (Node, np.ndarray)):
+        return x**e
+    return math.pow(x, e)
+
+
+def phi(x: Any) -> Any:
+    """Standard normal density e^(-x²/2)/sqrt(2 pi) of a float, array or node."""
+    if isinstance(x, (Node, np.ndarray)):
+        return nx.INV_SQRT_2PI * exp(-0.5 * x * x)
+    return nx.f_phi(x)
+
+
+def Phi(x: Any) -> Any:  # noqa: N802
+    """Standard normal CDF (1 + erf(x/sqrt 2))/2 of a float, array or node."""
+    if isinstance(x, (Node, np.ndarray)):
+        return 0.5 * (1.0 + erf(x * nx.INV_SQRT_2))
+    return nx.f_Phi(x)
+
+
+def select(cond: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``cond`` holds, else ``b``: a Python conditional for a scalar condition,
+    an elementwise (and differentiable, for Tensors) where for an array condition."""
+    if isinstance(cond, np.ndarray) and cond.ndim:
+        from .tensor import Tensor, where
+
+        if isinstance(a, Tensor) or isinstance(b, Tensor):
+            return where(cond, a, b)
+        return np.where(cond, a, b)
+    return a if cond else b

@@ -1,0 +1,99 @@
+"""The registry of primitive operations.
+
+A primitive is declared once, with everything the engine needs to know about it side by side:
+its forward computation on Python floats (``scalar``, for :class:`~autograd.Value`) and on
+numpy arrays (``array``, for :class:`~autograd.Tensor`), and one derivative rule per argument
+(``vjps``, vector-Jacobian products in the style of HIPS autograd).
+
+A derivative rule has the signature ``rule(g, y, *inputs, *params)``: ``g`` is the gradient
+arriving at the output, ``y`` the output, ``inputs`` the op's inputs and ``params`` its
+non-differentiable parameters (an exponent, a slope). Rules are written with ordinary
+arithmetic and the dispatching helpers of :mod:`autograd.generic`, so the same rule runs on
+plain floats and arrays (the fast, usual case) and on graph nodes when
+``create_graph=True``, which is what makes higher-order derivatives work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+Rule = Callable[..., Any]
+
+
+@dataclass(eq=False)
+class Op:
+    """One primitive operation (see the module docstring for the rule signature).
+
+    ``domain`` gives, per argument, an interval on which the op is smooth enough for a
+    central-difference check, and ``kinks`` points where the derivative is a convention; the
+    test suite reads both to check every registered op automatically. ``elementwise`` ops get
+    forward-mode rules from their ``vjps`` (a diagonal Jacobian is its own transpose); others
+    declare ``jvp(tangents, y, *inputs, *params)``.
+    """
+
+    name: str
+    nargs: int
+    scalar: Callable[..., float] | None = None
+    array: Callable[..., np.ndarray] | None = None
+    vjps: Sequence[Rule | None] = ()
+    jvp: Rule | None = None
+    params: tuple[str, ...] = ()
+    elementwise: bool = True
+    domain: tuple[tuple[float, float], ...] = ()
+    kinks: tuple[float, ...] = ()
+    doc: str = ""
+    method: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def scalar_ieee(self, *args: Any) -> float:
+        """Evaluate the scalar forward with IEEE semantics (``1/0 = inf``, ``log(-1) = nan``)
+        after Python's float functions raised; numpy computes the same formula."""
+        with np.errstate(all="ignore"):
+            return float(self.array(*[np.asarray(a, dtype=np.float64) for a in args]))
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    """Add ``op`` to the registry; the node classes read it to grow their methods."""
+    if op.name in OPS:
+        raise ValueError(f"an op named {op.name!r} is already registered")
+    if len(op.vjps) != op.nargs:
+        raise ValueError(f"op {op.name!r} takes {op.nargs} inputs but has {len(op.vjps)} rules")
+    OPS[op.name] = op
+    return op
+
+
+def primitive(name: str, nargs: int = 1, **kwargs: Any) -> Op:
+    """Declare and register a primitive; see :class:`Op` for the fields."""
+    vjps = kwargs.pop("vjp", None)
+    if vjps is not None and not isinstance(vjps, (tuple, list)):
+        vjps = (vjps,)
+    return register(Op(name, nargs, vjps=tuple(vjps or ()), **kwargs))
+
+
+def run_rule(rule: Rule, g: Any, y: Any, args: Sequence[Any], params: Sequence[Any]) -> Any:
+    """Call a derivative rule on plain numbers, falling back to numpy's IEEE arithmetic when a
+    Python float operation raises (a division by zero gives inf, as numpy would)."""
+    try:
+        return rule(g, y, *args, *params)
+    except (ArithmeticError, ValueError):
+        with np.errstate(all="ignore"):
+            arr = [np.asarray(a, dtype=np.float64) if isinstance(a, float) else a for a in args]
+            out = rule(
+                np.asarray(g, dtype=np.float64) if isinstance(g, float) else g,
+                np.asarray(y, dtype=np.float64) if isinstance(y, float) else y,
+                *arr,
+                *params,
+            )
+        if isinstance(out, np.ndarray) and out.ndim == 0 and isinstance(g, float):
+            return float(out)
+        return out

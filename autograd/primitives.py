@@ -1,0 +1,207 @@
+"""Every elementwise primitive: forward on floats and arrays, and its derivative, in one place.
+
+Reading guide: ``vjp=lambda g, y, x: ...`` is "the gradient reaching ``x`` when ``g`` reaches
+the output ``y = f(x)``", i.e. ``g * f'(x)``. Where ``f'`` is cheaper in terms of the output
+(``exp' = y``, ``tanh' = 1 - y²``, ``sigmoid' = y(1 - y)``) the rule uses ``y``.
+
+Conventions at kinks follow PyTorch: relu'(0) = 0, step'(x) = 0, abs'(0) = 0,
+leaky_relu'(0) = negative_slope, elu'(0) = alpha, hard_tanh and hard_sigmoid have derivative 0
+at their corners, clip passes the gradient on the closed interval [lo, hi], and
+maximum/minimum split it half-half between equal inputs.
+
+To add an op: declare it here with ``primitive(...)``, give its ``domain`` (where a central
+difference is a fair check) and any ``kinks``; ``Value`` and ``Tensor`` grow the method, and
+``tests/test_primitives.py`` checks its derivative against numerical differentiation.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from . import generic as G
+from . import numerics as nx
+from .op import primitive
+
+# --- arithmetic ---------------------------------------------------------------------------
+
+primitive(
+    "add", 2, method=False,
+    scalar=operator.add, array=np.add,
+    vjp=(lambda g, y, a, b: g, lambda g, y, a, b: g),
+    domain=((-3, 3), (-3, 3)), doc="a + b",
+)
+primitive(
+    "sub", 2, method=False,
+    scalar=operator.sub, array=np.subtract,
+    vjp=(lambda g, y, a, b: g, lambda g, y, a, b: -g),
+    domain=((-3, 3), (-3, 3)), doc="a - b",
+)
+primitive(
+    "mul", 2, method=False,
+    scalar=operator.mul, array=np.multiply,
+    vjp=(lambda g, y, a, b: g * b, lambda g, y, a, b: g * a),
+    domain=((-3, 3), (-3, 3)), doc="a * b (the Hadamard product for arrays)",
+)
+primitive(
+    "div", 2, method=False,
+    scalar=operator.truediv, array=np.divide,
+    vjp=(lambda g, y, a, b: g / b, lambda g, y, a, b: -g * y / b),
+    domain=((-3, 3), (0.5, 3)), doc="a / b",
+)
+
+
+def _pow_exponent_rule(g, y, a, b):
+    # d(a^b)/db = a^b log a; PyTorch's convention: 0 where a == 0 and b >= 0 (0^b is flat there)
+    return g * G.select((a == 0) & (b >= 0), 0.0, y * G.log(a))
+
+
+primitive(
+    "pow", 2, method=False,
+    scalar=math.pow, array=np.power,
+    vjp=(lambda g, y, a, b: g * b * G.pow(a, b - 1), _pow_exponent_rule),
+    domain=((0.5, 3), (-2, 2)), doc="a ** b with both sides differentiable",
+)
+primitive(
+    "pow_const", 1, method=False, params=("exponent",),
+    scalar=math.pow, array=np.power,
+    vjp=lambda g, y, x, c: 0.0 * g if c == 0 else g * c * G.pow(x, c - 1),
+    domain=((0.5, 3),), doc="x ** c for a constant c",
+)
+
+
+def _rpow_rule(g, y, x, c):
+    # d(c^x)/dx = c^x log c; for c == 0, PyTorch's convention: 0 where x >= 0
+    if c == 0:
+        return g * G.select(x >= 0, 0.0, math.nan)
+    return g * y * (math.log(c) if c > 0 else math.nan)
+
+
+primitive(
+    "rpow_const", 1, method=False, params=("base",),
+    scalar=lambda x, c: math.pow(c, x), array=lambda x, c: np.power(c, x),
+    vjp=_rpow_rule, domain=((-2, 2),), doc="c ** x for a constant base c",
+)
+primitive(
+    "neg", 1, method=False,
+    scalar=operator.neg, array=np.negative,
+    vjp=lambda g, y, x: -g, domain=((-3, 3),), doc="-x",
+)
+primitive(
+    "abs", 1, method=False,
+    scalar=abs, array=np.abs,
+    vjp=lambda g, y, x: g * G.sign(x), domain=((-3, 3),), kinks=(0.0,), doc="|x|, abs'(0) = 0",
+)
+
+# --- elementary functions -----------------------------------------------------------------
+
+primitive("exp", scalar=math.exp, array=np.exp, vjp=lambda g, y, x: g * y,
+          domain=((-3, 3),), doc="e^x; derivative e^x")
+primitive("log", scalar=math.log, array=np.log, vjp=lambda g, y, x: g / x,
+          domain=((0.2, 5),), doc="natural log; derivative 1/x; log(0) = -inf, log(-1) = nan")
+primitive("sqrt", scalar=math.sqrt, array=np.sqrt, vjp=lambda g, y, x: g * 0.5 / y,
+          domain=((0.2, 5),), doc="square root; derivative 1/(2 sqrt x)")
+primitive("sin", scalar=math.sin, array=np.sin, vjp=lambda g, y, x: g * G.cos(x),
+          domain=((-4, 4),), doc="sine; derivative cos x")
+primitive("cos", scalar=math.cos, array=np.cos, vjp=lambda g, y, x: -g * G.sin(x),
+          domain=((-4, 4),), doc="cosine; derivative -sin x")
+primitive("erf", scalar=math.erf, array=nx.a_erf,
+          vjp=lambda g, y, x: g * (2.0 / math.sqrt(math.pi)) * G.exp(-x * x),
+          domain=((-3, 3),), doc="error function; derivative 2/sqrt(pi) e^(-x²)")
+primitive("sign", scalar=nx.f_sign, array=np.sign, vjp=lambda g, y, x: 0.0 * g,
+          domain=((0.1, 3),), doc="sign of x (-1, 0, 1); derivative 0")
+
+# --- activation functions -----------------------------------------------------------------
+
+primitive("tanh", scalar=math.tanh, array=np.tanh, vjp=lambda g, y, x: g * (1.0 - y * y),
+          domain=((-4, 4),), doc="tanh x = 2 sigmoid(2x) - 1; derivative 1 - tanh² x")
+primitive("sigmoid", scalar=nx.f_sigmoid, array=nx.a_sigmoid,
+          vjp=lambda g, y, x: g * y * (1.0 - y),
+          domain=((-6, 6),), doc="1 / (1 + e^-x); derivative s(1 - s), at most 1/4 (at 0)")
+primitive("relu", scalar=lambda x: 0.0 if x <= 0.0 else x,
+          array=lambda x: np.maximum(x, 0),
+          vjp=lambda g, y, x: g * (x > 0), kinks=(0.0,),
+          domain=((-3, 3),), doc="max(x, 0); derivative step(x) with relu'(0) = 0")
+primitive("leaky_relu", params=("negative_slope",),
+          scalar=lambda x, s: x if x > 0.0 else s * x,
+          array=lambda x, s: np.where(x > 0, x, s * x),
+          vjp=lambda g, y, x, s: g * G.select(x > 0, 1.0, s), kinks=(0.0,),
+          domain=((-3, 3),), doc="x for x > 0, negative_slope * x otherwise")
+primitive("elu", params=("alpha",),
+          scalar=lambda x, a: x if x > 0.0 else a * math.expm1(x),
+          array=lambda x, a: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0))),
+          vjp=lambda g, y, x, a: g * G.select(x > 0, 1.0, y + a), kinks=(0.0,),
+          domain=((-3, 3),), doc="x for x > 0, alpha (e^x - 1) otherwise")
+primitive("softplus", params=("beta",),
+          scalar=lambda x, b: nx.f_softplus(b * x) / b,
+          array=lambda x, b: nx.a_softplus(b * x) / b,
+          vjp=lambda g, y, x, b: g * G.sigmoid(b * x),
+          domain=((-4, 4),), doc="log(1 + e^(beta x)) / beta; derivative sigmoid(beta x)")
+primitive("swish", params=("beta",),
+          scalar=lambda x, b: x * nx.f_sigmoid(b * x),
+          array=lambda x, b: x * nx.a_sigmoid(b * x),
+          vjp=lambda g, y, x, b: g * _swish_slope(x, b),
+          domain=((-4, 4),),
+          doc="x sigmoid(beta x); beta = 0 gives x/2, beta -> inf approaches relu; "
+              "derivative s + beta x s (1 - s) with s = sigmoid(beta x)")
+
+
+def _swish_slope(x, b):
+    s = G.sigmoid(b * x)
+    return s + b * x * s * (1.0 - s)
+
+
+def _gelu_tanh_slope(x):
+    t = G.tanh(nx.SQRT_2_OVER_PI * (x + nx.GELU_TANH_C * x * x * x))
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * nx.SQRT_2_OVER_PI * (
+        1.0 + 3.0 * nx.GELU_TANH_C * x * x
+    )
+
+
+primitive("gelu_exact", method=False, scalar=lambda x: x * nx.f_Phi(x),
+          array=lambda x: x * nx.a_Phi(x),
+          vjp=lambda g, y, x: g * (G.Phi(x) + x * G.phi(x)),
+          domain=((-4, 4),), doc="x Phi(x), Phi the normal CDF; derivative Phi(x) + x phi(x)")
+primitive("gelu_tanh", method=False,
+          scalar=lambda x: 0.5 * x * (1.0 + math.tanh(
+              nx.SQRT_2_OVER_PI * (x + nx.GELU_TANH_C * x * x * x))),
+          array=lambda x: 0.5 * x * (1.0 + np.tanh(
+              nx.SQRT_2_OVER_PI * (x + nx.GELU_TANH_C * x * x * x))),
+          vjp=lambda g, y, x: g * _gelu_tanh_slope(x),
+          domain=((-4, 4),), doc="0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³)))")
+primitive("gelu_sigmoid", method=False,
+          scalar=lambda x: x * nx.f_sigmoid(nx.GELU_SIGMOID_C * x),
+          array=lambda x: x * nx.a_sigmoid(nx.GELU_SIGMOID_C * x),
+          vjp=lambda g, y, x: g * _swish_slope(x, nx.GELU_SIGMOID_C),
+          domain=((-4, 4),), doc="x sigmoid(1.702 x)")
+primitive("hard_sigmoid", scalar=lambda x: max(min(0.25 * x + 0.5, 1.0), 0.0),
+          array=lambda x: np.clip(0.25 * x + 0.5, 0.0, 1.0),
+          vjp=lambda g, y, x: g * 0.25 * ((x > -2.0) & (x < 2.0)), kinks=(-2.0, 2.0),
+          domain=((-4, 4),), doc="max(min(0.25x + 0.5, 1), 0) (the seeds' Hard-Logistic)")
+primitive("hard_tanh", scalar=lambda x: max(min(x, 1.0), -1.0),
+          array=lambda x: np.clip(x, -1.0, 1.0),
+          vjp=lambda g, y, x: g * ((x > -1.0) & (x < 1.0)), kinks=(-1.0, 1.0),
+          domain=((-3, 3),), doc="max(min(x, 1), -1)")
+primitive("step", scalar=lambda x: 1.0 if x > 0.0 else 0.0,
+          array=lambda x: (x > 0).astype(x.dtype if x.dtype.kind == "f" else np.float64),
+          vjp=lambda g, y, x: 0.0 * g, kinks=(0.0,),
+          domain=((-3, 3),), doc="1 for x > 0, else 0 (the MP neuron); derivative 0")
+
+# --- two-argument elementwise functions ----------------------------------------------------
+
+primitive("maximum", 2, method=False, scalar=lambda a, b: a if a >= b else b, array=np.maximum,
+          vjp=(lambda g, y, a, b: g * G.select(a == b, 0.5, a > b),
+               lambda g, y, a, b: g * G.select(a == b, 0.5, b > a)),
+          domain=((-3, 3), (-3, 3)), doc="elementwise max; equal inputs share the gradient")
+primitive("minimum", 2, method=False, scalar=lambda a, b: a if a <= b else b, array=np.minimum,
+          vjp=(lambda g, y, a, b: g * G.select(a == b, 0.5, a < b),
+               lambda g, y, a, b: g * G.select(a == b, 0.5, b < a)),
+          domain=((-3, 3), (-3, 3)), doc="elementwise min; equal inputs share the gradient")
+primitive("clip", params=("lo", "hi"),
+          scalar=lambda x, lo, hi: max(min(x, hi), lo),
+          array=lambda x, lo, hi: np.clip(x, lo, hi),
+          vjp=lambda g, y, x, lo, hi: g * ((x >= lo) & (x <= hi)), kinks=(-1.0, 1.0),
+          domain=((-3, 3),), extra={"test_params": (-1.0, 1.0)},
+          doc="x limited to [lo, hi]; the gradient passes on the closed interval")

@@ -1,0 +1,330 @@
+"""``Value``: a scalar node of the computation graph, micrograd's teaching engine made exact.
+
+Every arithmetic operator and method creates a new ``Value`` that remembers the op and its
+inputs; ``backward()`` then applies the chain rule in reverse topological order. The methods
+are generated from the op registry (:mod:`autograd.primitives`) so that each op's forward and
+derivative stay declared in one place. Values compute on Python floats with ``math``: a scalar
+op costs one float operation and one small object, never a numpy call.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import primitives as _primitives  # noqa: F401 - registers the ops
+from .grad_mode import MODE
+from .node import Node, link
+from .op import OPS, Op
+from .record import finish_slow
+
+_CONSTANT = "constant"
+_new = object.__new__
+_NUMBER_TYPES = (int, float, numbers.Real)
+
+
+def _as_float(x: Any, what: str = "Value") -> float:
+    if not isinstance(x, numbers.Real):
+        if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
+            return float(x.reshape(()))
+        raise TypeError(f"{what} expects a real number, got {x!r} ({type(x).__name__})")
+    return float(x)
+
+
+class Value(Node):
+    """A scalar in the computation graph.
+
+    ``Value(2.0, label="x")`` holds ``data`` (a float) and ``grad`` (d root / d self, a float,
+    0.0 until a backward pass reaches it). ``op`` names the op that produced it (``''`` for a
+    leaf) and ``parents`` are that op's inputs, in argument order.
+
+    ``==``, ``<``, ``<=``, ``>``, ``>=`` compare ``data`` and return plain bools; they record
+    nothing. Values hash by identity, so they can be dict keys and set members.
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None  # numpy defers to Value's reflected operators
+
+    def __init__(
+        self,
+        data: Any,
+        label: str = "",
+        requires_grad: bool = True,
+        _a: Any = None,
+        _b: Any = None,
+        _op: Op | None = None,
+        _ctx: Any = None,
+    ) -> None:
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        self._op = _op
+        self._a = _a
+        self._b = _b
+        self._ctx = _ctx
+        self.label = label
+        self.requires_grad = requires_grad
+        self._pending = 0
+
+    # -- construction helpers used by the engine -------------------------------------------
+    @classmethod
+    def constant(cls, x: Any) -> Value:
+        """A leaf for a Python number used in an expression (``2 * x``): no gradient."""
+        v = cls(x, "", False)
+        v._ctx = _CONSTANT
+        return v
+
+    @property
+    def is_constant(self) -> bool:
+        """True for leaves made from plain numbers inside an expression."""
+        return self._ctx is _CONSTANT
+
+    @classmethod
+    def _recorded(cls, y: float, parents: tuple, op: Op, params: Any) -> Value:
+        return cls(y, "", True, *link(parents), op, params)
+
+    @classmethod
+    def _leaf(cls, y: float) -> Value:
+        return cls(y, "", False)
+
+    def _leaf_like(self, data: Any) -> Value:
+        return Value(data, self.label, False)
+
+    _is_tensor = False
+    _grad_zero = 0.0
+
+    def _zero_grad_value(self) -> float:
+        return 0.0
+
+    def _seed(self, gradient: Any, create_graph: bool) -> Any:
+        if isinstance(gradient, Value):
+            return gradient if create_graph else gradient.data
+        g = 1.0 if gradient is None else _as_float(gradient, "backward's gradient")
+        return Value.constant(g) if create_graph else g
+
+    def _accumulate_grad(self, g: Any) -> None:
+        self.grad = self.grad + g
+
+    def item(self) -> float:
+        """The float held (``data``), as ``Tensor.item()``."""
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={_fmt(self.grad)}{label})"
+
+    # -- comparisons: plain bools, nothing recorded ------------------------------------------
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return self.data == (other.data if isinstance(other, Value) else other)
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return not self.__eq__(other)
+
+    __hash__ = Node.__hash__
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < (other.data if isinstance(other, Value) else other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= (other.data if isinstance(other, Value) else other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > (other.data if isinstance(other, Value) else other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= (other.data if isinstance(other, Value) else other)
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
+
+    # -- ops with parameters and aliases -------------------------------------------------------
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """x for x > 0, negative_slope·x otherwise; derivative 1 or negative_slope."""
+        return _apply1(OPS["leaky_relu"], self, (float(negative_slope),))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, alpha·(e^x − 1) otherwise; derivative 1 or y + alpha."""
+        return _apply1(OPS["elu"], self, (float(alpha),))
+
+    def softplus(self, beta: float = 1.0) -> Value:
+        """log(1 + e^(beta·x)) / beta, computed without overflow; derivative sigmoid(beta·x)."""
+        return _apply1(OPS["softplus"], self, (_positive(beta, "softplus beta"),))
+
+    def swish(self, beta: float = 1.0) -> Value:
+        """x·sigmoid(beta·x): beta = 0 gives x/2, large beta approaches relu; not monotonic."""
+        return _apply1(OPS["swish"], self, (float(beta),))
+
+    def silu(self) -> Value:
+        """x·sigmoid(x), i.e. swish with beta = 1."""
+        return _apply1(OPS["swish"], self, (1.0,))
+
+    def gelu(self, approximate: str = "none") -> Value:
+        """x·Phi(x) with Phi the standard normal CDF (``approximate="none"``), or its
+        approximations 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x³))) (``"tanh"``) and
+        x·sigmoid(1.702x) (``"sigmoid"``)."""
+        return _apply1(OPS[gelu_op_name(approximate)], self, None)
+
+    def clip(self, lo: float, hi: float) -> Value:
+        """max(min(x, hi), lo); the gradient passes where lo <= x <= hi."""
+        lo, hi = float(lo), float(hi)
+        if lo > hi:
+            raise ValueError(f"clip needs lo <= hi, got lo={lo}, hi={hi}")
+        return _apply1(OPS["clip"], self, (lo, hi))
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return _apply2(OPS["pow"], self, other)
+        if isinstance(other, _NUMBER_TYPES):
+            return _apply1(OPS["pow_const"], self, (_as_float(other, "exponent"),))
+        return NotImplemented
+
+    def __rpow__(self, other: Any) -> Value:
+        if isinstance(other, _NUMBER_TYPES):
+            return _apply1(OPS["rpow_const"], self, (_as_float(other, "base"),))
+        return NotImplemented
+
+    def __neg__(self) -> Value:
+        return _apply1(OPS["neg"], self, None)
+
+    def __abs__(self) -> Value:
+        return _apply1(OPS["abs"], self, None)
+
+    def __pos__(self) -> Value:
+        return self
+
+
+GELU_APPROXIMATIONS = {"none": "gelu_exact", "tanh": "gelu_tanh", "sigmoid": "gelu_sigmoid"}
+
+
+def gelu_op_name(approximate: str) -> str:
+    """The registered op for ``gelu(approximate=...)``, with a clear error for unknown names."""
+    try:
+        return GELU_APPROXIMATIONS[approximate]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown GELU approximation {approximate!r}; use one of "
+            f"{', '.join(map(repr, GELU_APPROXIMATIONS))}"
+        ) from None
+
+
+def _positive(x: Any, what: str) -> float:
+    x = float(x)
+    if not x > 0:
+        raise ValueError(f"{what} must be positive, got {x}")
+    return x
+
+
+def _fmt(g: Any) -> str:
+    return f"{g:.6g}" if isinstance(g, float) else repr(g)
+
+
+# -- the fast path: applying a registered op to Values ------------------------------------------
+
+
+def _apply1(op: Op, x: Value, params: tuple | None) -> Value:
+    """y = op(x, *params), recorded when gradients are on."""
+    try:
+        y = op.scalar(x.data, *params) if params else op.scalar(x.data)
+    except (ArithmeticError, ValueError):
+        y = op.scalar_ieee(x.data, *(params or ()))
+    if MODE.record:
+        return Value(y, "", True, x, None, op, params)
+    return finish_slow(Value, y, op, (x,), params)
+
+
+def _apply2(op: Op, a: Value, b: Value) -> Value:
+    """y = op(a, b), recorded when gradients are on."""
+    try:
+        y = op.scalar(a.data, b.data)
+    except (ArithmeticError, ValueError):
+        y = op.scalar_ieee(a.data, b.data)
+    if MODE.record:
+        return Value(y, "", True, a, b, op)
+    return finish_slow(Value, y, op, (a, b), None)
+
+
+def _unary_method(op: Op):
+    f = op.scalar
+
+    def method(self: Value) -> Value:
+        try:
+            y = f(self.data)
+        except (ArithmeticError, ValueError):
+            y = op.scalar_ieee(self.data)
+        if MODE.record:
+            # the fields of Value.__init__, set directly: this line runs once per node
+            out = _new(Value)
+            out.data, out.grad, out._op, out._a, out._b = y, 0.0, op, self, None
+            out._ctx, out.label, out.requires_grad, out._pending = None, "", True, 0
+            return out
+        return finish_slow(Value, y, op, (self,), None)
+
+    method.__name__ = op.name
+    method.__doc__ = op.doc
+    return method
+
+
+def _binary_methods(op: Op):
+    f = op.scalar
+    const = Value.constant
+
+    def forward(self: Value, other: Any) -> Value:
+        if type(other) is not Value:
+            if not isinstance(other, _NUMBER_TYPES):
+                return NotImplemented
+            other = const(other)
+        try:
+            y = f(self.data, other.data)
+        except (ArithmeticError, ValueError):
+            y = op.scalar_ieee(self.data, other.data)
+        if MODE.record:
+            out = _new(Value)  # as in the unary method
+            out.data, out.grad, out._op, out._a, out._b = y, 0.0, op, self, other
+            out._ctx, out.label, out.requires_grad, out._pending = None, "", True, 0
+            return out
+        return finish_slow(Value, y, op, (self, other), None)
+
+    def reflected(self: Value, other: Any) -> Value:
+        if not isinstance(other, _NUMBER_TYPES):
+            return NotImplemented
+        return forward(const(other), self)
+
+    forward.__doc__ = reflected.__doc__ = op.doc
+    return forward, reflected
+
+
+for _op in OPS.values():
+    if _op.method and _op.nargs == 1 and not _op.params:
+        setattr(Value, _op.name, _unary_method(_op))
+
+for _name, _dunder in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")):
+    _fwd, _refl = _binary_methods(OPS[_name])
+    setattr(Value, f"__{_dunder}__", _fwd)
+    setattr(Value, f"__r{_dunder}__", _refl)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """Elementwise max(a, b) of Values, Tensors or numbers; equal inputs share the gradient."""
+    return _binary_function("maximum", a, b)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """Elementwise min(a, b) of Values, Tensors or numbers; equal inputs share the gradient."""
+    return _binary_function("minimum", a, b)
+
+
+def _binary_function(name: str, a: Any, b: Any) -> Any:
+    if isinstance(a, Value) or isinstance(b, Value):
+        a = a if isinstance(a, Value) else Value.constant(_as_float(a))
+        b = b if isinstance(b, Value) else Value.constant(_as_float(b))
+        return _apply2(OPS[name], a, b)
+    from .tensor import apply_op, as_tensor
+
+    return apply_op(OPS[name], (as_tensor(a), as_tensor(b)))
+
+
+del _op, _name, _dunder, _fwd, _refl
