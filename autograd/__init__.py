@@ -2,9 +2,13 @@
 
 ``Value`` (a float) and ``Tensor`` (a numpy array) are nodes of one kind of dynamic
 computation graph; ``backward()`` applies the chain rule over it in reverse topological order.
+Primitive ops are declared once, with their derivative rules, in :mod:`autograd.primitives`
+and :mod:`autograd.array_ops`; :class:`Function` lets you add your own.
 """
 
 from .backprop import backward, grad, topological_order, unbroadcast
+from .forward_mode import jvp
+from .function import Context, Function
 from .grad_mode import (
     AnomalyError,
     detect_anomaly,
@@ -15,12 +19,15 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .node import Node, zero_grad
+from .numerical import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .op import OPS, Op, primitive
+from .tensor import Tensor, as_tensor, concatenate, stack, where
 from .value import Value, maximum, minimum
 
 __all__ = [
-    "OPS", "AnomalyError", "Node", "Op", "Value", "backward", "detect_anomaly",
-    "enable_grad", "grad", "is_anomaly_enabled", "is_grad_enabled", "maximum", "minimum",
-    "no_grad", "primitive", "set_grad_enabled", "topological_order", "unbroadcast",
-    "zero_grad",
+    "OPS", "AnomalyError", "Context", "Function", "GradcheckError", "GradcheckReport", "Node",
+    "Op", "Tensor", "Value", "as_tensor", "backward", "concatenate", "detect_anomaly",
+    "enable_grad", "grad", "gradcheck", "is_anomaly_enabled", "is_grad_enabled", "jvp",
+    "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",
+    "topological_order", "unbroadcast", "where", "zero_grad",
 ]

@@ -69,3 +69,33 @@ def select(cond: Any, a: Any, b: Any) -> Any:
             return where(cond, a, b)
         return np.where(cond, a, b)
     return a if cond else b
+
+
+def data_of(x: Any) -> Any:
+    """The raw float or array of a node; other values unchanged."""
+    return x.data if isinstance(x, Node) else x
+
+
+def broadcast_to(x: Any, shape: tuple) -> Any:
+    """numpy's broadcast_to, recorded for a Tensor."""
+    if isinstance(x, Node):
+        return x.broadcast_to(shape)
+    return np.broadcast_to(x, shape)
+
+
+def sum_to(x: Any, shape: tuple) -> Any:
+    """Sum x down to ``shape`` (undo a broadcast), recorded for a Tensor."""
+    if isinstance(x, Node):
+        return x.sum_to(shape)
+    from .backprop import unbroadcast
+
+    return unbroadcast(np.asarray(x), tuple(shape))
+
+
+def scatter(g: Any, index: Any, shape: tuple) -> Any:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
+    if isinstance(g, Node):
+        return g._unary("scatter", (index, tuple(shape)))
+    from .array_ops import _scatter
+
+    return _scatter(np.asarray(g), index, tuple(shape))

@@ -52,6 +52,40 @@ class Node:
         """True for inputs, parameters and constants (nodes no op produced)."""
         return self._op is None
 
+    # -- elementwise ops with parameters (the parameter-free ones come from the registry) ---
+    def leaky_relu(self, negative_slope: float = 0.01) -> Any:
+        """x for x > 0, negative_slope·x otherwise; derivative 1 or negative_slope."""
+        return self._unary("leaky_relu", (float(negative_slope),))
+
+    def elu(self, alpha: float = 1.0) -> Any:
+        """x for x > 0, alpha·(e^x − 1) otherwise; derivative 1 or y + alpha."""
+        return self._unary("elu", (float(alpha),))
+
+    def softplus(self, beta: float = 1.0) -> Any:
+        """log(1 + e^(beta·x)) / beta, computed without overflow; derivative sigmoid(beta·x)."""
+        return self._unary("softplus", (_positive(beta, "softplus beta"),))
+
+    def swish(self, beta: float = 1.0) -> Any:
+        """x·sigmoid(beta·x): beta = 0 gives x/2, large beta approaches relu; not monotonic."""
+        return self._unary("swish", (float(beta),))
+
+    def silu(self) -> Any:
+        """x·sigmoid(x), i.e. swish with beta = 1."""
+        return self._unary("swish", (1.0,))
+
+    def gelu(self, approximate: str = "none") -> Any:
+        """x·Phi(x) with Phi the standard normal CDF (``approximate="none"``), or its
+        approximations 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x³))) (``"tanh"``) and
+        x·sigmoid(1.702x) (``"sigmoid"``)."""
+        return self._unary(gelu_op_name(approximate), None)
+
+    def clip(self, lo: float, hi: float) -> Any:
+        """max(min(x, hi), lo); the gradient passes where lo <= x <= hi."""
+        lo, hi = float(lo), float(hi)
+        if lo > hi:
+            raise ValueError(f"clip needs lo <= hi, got lo={lo}, hi={hi}")
+        return self._unary("clip", (lo, hi))
+
     # -- backpropagation --------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Backpropagate from this node: add ``d self / d leaf`` (times ``gradient``) to the
@@ -82,6 +116,27 @@ class Node:
             )
         self.requires_grad = bool(requires_grad)
         return self
+
+
+def _positive(x: Any, what: str) -> float:
+    x = float(x)
+    if not x > 0:
+        raise ValueError(f"{what} must be positive, got {x}")
+    return x
+
+
+GELU_APPROXIMATIONS = {"none": "gelu_exact", "tanh": "gelu_tanh", "sigmoid": "gelu_sigmoid"}
+
+
+def gelu_op_name(approximate: str) -> str:
+    """The registered op for ``gelu(approximate=...)``, with a clear error for unknown names."""
+    try:
+        return GELU_APPROXIMATIONS[approximate]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown GELU approximation {approximate!r}; use one of "
+            f"{', '.join(map(repr, GELU_APPROXIMATIONS))}"
+        ) from None
 
 
 def link(parents: tuple) -> tuple[Any, Any]:

@@ -103,8 +103,8 @@ class Value(Node):
         g = 1.0 if gradient is None else _as_float(gradient, "backward's gradient")
         return Value.constant(g) if create_graph else g
 
-    def _accumulate_grad(self, g: Any) -> None:
-        self.grad = self.grad + g
+    def _unary(self, name: str, params: tuple | None) -> Value:
+        return _apply1(OPS[name], self, params)
 
     def item(self) -> float:
         """The float held (``data``), as ``Tensor.item()``."""
@@ -141,40 +141,6 @@ class Value(Node):
     def __bool__(self) -> bool:
         return self.data != 0.0
 
-    # -- ops with parameters and aliases -------------------------------------------------------
-    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        """x for x > 0, negative_slope·x otherwise; derivative 1 or negative_slope."""
-        return _apply1(OPS["leaky_relu"], self, (float(negative_slope),))
-
-    def elu(self, alpha: float = 1.0) -> Value:
-        """x for x > 0, alpha·(e^x − 1) otherwise; derivative 1 or y + alpha."""
-        return _apply1(OPS["elu"], self, (float(alpha),))
-
-    def softplus(self, beta: float = 1.0) -> Value:
-        """log(1 + e^(beta·x)) / beta, computed without overflow; derivative sigmoid(beta·x)."""
-        return _apply1(OPS["softplus"], self, (_positive(beta, "softplus beta"),))
-
-    def swish(self, beta: float = 1.0) -> Value:
-        """x·sigmoid(beta·x): beta = 0 gives x/2, large beta approaches relu; not monotonic."""
-        return _apply1(OPS["swish"], self, (float(beta),))
-
-    def silu(self) -> Value:
-        """x·sigmoid(x), i.e. swish with beta = 1."""
-        return _apply1(OPS["swish"], self, (1.0,))
-
-    def gelu(self, approximate: str = "none") -> Value:
-        """x·Phi(x) with Phi the standard normal CDF (``approximate="none"``), or its
-        approximations 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x³))) (``"tanh"``) and
-        x·sigmoid(1.702x) (``"sigmoid"``)."""
-        return _apply1(OPS[gelu_op_name(approximate)], self, None)
-
-    def clip(self, lo: float, hi: float) -> Value:
-        """max(min(x, hi), lo); the gradient passes where lo <= x <= hi."""
-        lo, hi = float(lo), float(hi)
-        if lo > hi:
-            raise ValueError(f"clip needs lo <= hi, got lo={lo}, hi={hi}")
-        return _apply1(OPS["clip"], self, (lo, hi))
-
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return _apply2(OPS["pow"], self, other)
@@ -195,27 +161,6 @@ class Value(Node):
 
     def __pos__(self) -> Value:
         return self
-
-
-GELU_APPROXIMATIONS = {"none": "gelu_exact", "tanh": "gelu_tanh", "sigmoid": "gelu_sigmoid"}
-
-
-def gelu_op_name(approximate: str) -> str:
-    """The registered op for ``gelu(approximate=...)``, with a clear error for unknown names."""
-    try:
-        return GELU_APPROXIMATIONS[approximate]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown GELU approximation {approximate!r}; use one of "
-            f"{', '.join(map(repr, GELU_APPROXIMATIONS))}"
-        ) from None
-
-
-def _positive(x: Any, what: str) -> float:
-    x = float(x)
-    if not x > 0:
-        raise ValueError(f"{what} must be positive, got {x}")
-    return x
 
 
 def _fmt(g: Any) -> str:

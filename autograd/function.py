@@ -1,0 +1,153 @@
+"""``Function``: user-defined primitives in PyTorch's shape.
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    y = Square.apply(x)        # x a Value or a Tensor
+
+``forward`` runs without recording (its inside is the op's own business) and ``backward``
+receives the output's gradient as a node of the output's type and returns one gradient per
+input of ``forward`` (None for an input that needs none). The engine treats the result like
+any registered op: ``backward()``, ``grad``, ``gradcheck`` and — when ``backward`` is written
+with differentiable operations — ``create_graph=True`` all work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import MODE, no_grad
+from .node import Node
+from .record import check_forward
+
+
+class Context:
+    """What ``forward`` hands to ``backward``: ``save_for_backward(*xs)`` /
+    ``saved_tensors``, ``needs_input_grad`` and any attribute you set."""
+
+    def __init__(self, needs_input_grad: tuple[bool, ...]) -> None:
+        self.needs_input_grad = needs_input_grad
+        self._saved: tuple = ()
+
+    def save_for_backward(self, *xs: Any) -> None:
+        """Keep ``xs`` (inputs, outputs or constants) for ``backward``."""
+        self._saved = xs
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """What ``save_for_backward`` kept."""
+        return self._saved
+
+    saved_values = saved_tensors
+
+
+class FunctionOp:
+    """The op record of a Function subclass, in the form the engine reads."""
+
+    vjps: tuple = ()
+    elementwise = False
+    jvp = None
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.name = cls.__name__
+
+    def backward_all(self, node: Node, g: Any, create_graph: bool) -> list:
+        ctx, arg_is_node = node._ctx.ctx, node._ctx.arg_is_node
+        out_type = type(node)
+        g_node = g if isinstance(g, Node) else _wrap(out_type, g)
+        grads = self.cls.backward(ctx, g_node)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        if len(grads) != len(arg_is_node):
+            raise RuntimeError(
+                f"{self.name}.backward returned {len(grads)} gradient(s) but forward took "
+                f"{len(arg_is_node)} input(s)"
+            )
+        out = []
+        for is_node, gi in zip(arg_is_node, grads):
+            if not is_node:
+                continue
+            if gi is None or create_graph:
+                out.append(gi)
+            else:
+                out.append(gi.data if isinstance(gi, Node) else gi)
+        return out
+
+    def __repr__(self) -> str:
+        return f"FunctionOp({self.name!r})"
+
+
+class _Record:
+    """What a Function node keeps: the context and which forward arguments were nodes."""
+
+    __slots__ = ("ctx", "arg_is_node")
+
+    def __init__(self, ctx: Context, arg_is_node: tuple[bool, ...]) -> None:
+        self.ctx = ctx
+        self.arg_is_node = arg_is_node
+
+
+def _wrap(cls: type, x: Any) -> Node:
+    return cls(x) if cls.__name__ == "Value" else cls(np.asarray(x))
+
+
+class Function:
+    """Base class of user-defined differentiable operations (see the module docstring)."""
+
+    _op: FunctionOp | None = None
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("a Function subclass defines forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Any) -> Any:
+        raise NotImplementedError("a Function subclass defines backward(ctx, grad_output)")
+
+    @classmethod
+    def jvp(cls, ctx: Context, *tangents: Any) -> Any:
+        """Forward-mode rule; by default derived from ``backward`` for scalar outputs."""
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` and record the result as one op whose derivative is ``backward``."""
+        if cls.__dict__.get("_op") is None:
+            cls._op = FunctionOp(cls)
+        nodes = tuple(a for a in args if isinstance(a, Node))
+        if not nodes:
+            raise TypeError(f"{cls.__name__}.apply needs at least one Value or Tensor input")
+        kinds = {type(n).__name__ for n in nodes}
+        if len(kinds) > 1:
+            raise TypeError(f"{cls.__name__}.apply got a mix of {sorted(kinds)} inputs")
+        ctx = Context(tuple(isinstance(a, Node) and a.requires_grad for a in args))
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        out_type = type(nodes[0])
+        data = out.data if isinstance(out, Node) else out
+        if out_type.__name__ == "Value":
+            data = float(data)
+        else:
+            data = np.asarray(data)
+            if data.dtype.kind != "f":
+                data = data.astype(np.float64)
+        if MODE.anomaly:
+            check_forward(data, cls._op, nodes, None)
+        if MODE.grad_enabled and any(n.requires_grad for n in nodes):
+            record = _Record(ctx, tuple(isinstance(a, Node) for a in args))
+            return out_type._recorded(data, nodes, cls._op, record)
+        return out_type._leaf(data)
+
+
+
