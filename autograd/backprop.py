@@ -69,9 +69,9 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
 # -- the two passes --------------------------------------------------------------------------
 
 
-def _count_consumers(roots: Sequence, create_graph: bool) -> None:
+def _count_consumers(roots: Sequence, zero: Any) -> None:
     """Pass 1: set each reachable node's ``_pending`` to its number of consumers and reset the
-    gradient of interior nodes. Nodes that require no gradient are not walked."""
+    gradient of interior nodes to ``zero``. Nodes that require no gradient are not walked."""
     for r in roots:
         r._pending = 1  # so that a root met again as a parent is not walked twice
     stack = list(roots)
@@ -89,7 +89,7 @@ def _count_consumers(roots: Sequence, create_graph: bool) -> None:
                     if not c:
                         push(p)
                         if p._op is not None:
-                            p.grad = None if create_graph else p._grad_zero
+                            p.grad = zero
                     p._pending = c + 1
             continue
         # one or two inputs: written out, as this loop runs once per node of the graph
@@ -98,14 +98,14 @@ def _count_consumers(roots: Sequence, create_graph: bool) -> None:
             if not c:
                 push(a)
                 if a._op is not None:
-                    a.grad = None if create_graph else a._grad_zero
+                    a.grad = zero
             a._pending = c + 1
         if b is not None and b.requires_grad:
             c = b._pending
             if not c:
                 push(b)
                 if b._op is not None:
-                    b.grad = None if create_graph else b._grad_zero
+                    b.grad = zero
             b._pending = c + 1
     for r in roots:
         r._pending -= 1
@@ -113,58 +113,19 @@ def _count_consumers(roots: Sequence, create_graph: bool) -> None:
 
 def _propagate(roots: Sequence, create_graph: bool) -> None:
     """Pass 2: send gradients from the roots (whose ``.grad`` holds the seed) to every walked
-    node, each node's rule running once all of its consumers are done. Every ``_pending``
+    node, each node's rules running once all of its consumers are done. Every ``_pending``
     count is back to zero at the end."""
     ready = [r for r in roots if not r._pending]
+    if not create_graph and not MODE.anomaly and not roots[0]._is_tensor:
+        _propagate_floats(ready)
+        return
     pop, push = ready.pop, ready.append
-    fast = not create_graph and not MODE.anomaly
     while ready:
         node = pop()
-        op = node._op
-        if op is None:
-            continue
-        g = node.grad
-        a = node._a
-        b = node._b
-        if fast and type(g) is float and op.vjps and b is not MANY:
-            # the scalar fast path: float rules, float sums, no shapes to fit
-            rules = op.vjps
-            y = node.data
-            if b is None:
-                if a.requires_grad:
-                    ctx = node._ctx
-                    try:
-                        a.grad += rules[0](g, y, a.data, *ctx) if ctx else rules[0](g, y, a.data)
-                    except (ArithmeticError, ValueError):
-                        a.grad += _ieee_rule(rules[0], g, y, (a.data,), ctx or ())
-                    c = a._pending - 1
-                    a._pending = c
-                    if not c:
-                        push(a)
-                continue
-            ad = a.data
-            bd = b.data
-            if a.requires_grad:
-                try:
-                    a.grad += rules[0](g, y, ad, bd)
-                except (ArithmeticError, ValueError):
-                    a.grad += _ieee_rule(rules[0], g, y, (ad, bd), ())
-                c = a._pending - 1
-                a._pending = c
-                if not c:
-                    push(a)
-            if b.requires_grad:
-                try:
-                    b.grad += rules[1](g, y, ad, bd)
-                except (ArithmeticError, ValueError):
-                    b.grad += _ieee_rule(rules[1], g, y, (ad, bd), ())
-                c = b._pending - 1
-                b._pending = c
-                if not c:
-                    push(b)
+        if node._op is None:
             continue
         parents = node.parents
-        for i, (p, gp) in enumerate(zip(parents, _input_grads(node, g, parents, create_graph))):
+        for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, create_graph))):
             if not p.requires_grad:
                 continue
             if gp is not None:
@@ -175,9 +136,69 @@ def _propagate(roots: Sequence, create_graph: bool) -> None:
                 push(p)
 
 
-def _input_grads(node: Any, g: Any, parents: tuple, create_graph: bool) -> list:
+def _propagate_floats(ready: list) -> None:
+    """Pass 2 for a graph of Values: the same algorithm as :func:`_propagate`, with the rules
+    called on floats and their results added in place (the scalar engine's hot loop)."""
+    pop, push = ready.pop, ready.append
+    while ready:
+        node = pop()
+        op = node._op
+        if op is None:
+            continue
+        rules = op.vjps
+        a = node._a
+        b = node._b
+        if not rules or b is MANY:  # a Function, or many inputs: the general step
+            parents = node.parents
+            for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, False))):
+                if p.requires_grad:
+                    if gp is not None:
+                        _accumulate(p, gp, node, i, False)
+                    c = p._pending - 1
+                    p._pending = c
+                    if not c:
+                        push(p)
+            continue
+        g = node.grad
+        y = node.data
+        if b is None:
+            if a.requires_grad:
+                ctx = node._ctx
+                try:
+                    a.grad += rules[0](g, y, a.data, *ctx) if ctx else rules[0](g, y, a.data)
+                except (ArithmeticError, ValueError):
+                    a.grad += _ieee_rule(rules[0], g, y, (a.data,), ctx or ())
+                c = a._pending - 1
+                a._pending = c
+                if not c:
+                    push(a)
+            continue
+        ad = a.data
+        bd = b.data
+        if a.requires_grad:
+            try:
+                a.grad += rules[0](g, y, ad, bd)
+            except (ArithmeticError, ValueError):
+                a.grad += _ieee_rule(rules[0], g, y, (ad, bd), ())
+            c = a._pending - 1
+            a._pending = c
+            if not c:
+                push(a)
+        if b.requires_grad:
+            try:
+                b.grad += rules[1](g, y, ad, bd)
+            except (ArithmeticError, ValueError):
+                b.grad += _ieee_rule(rules[1], g, y, (ad, bd), ())
+            c = b._pending - 1
+            b._pending = c
+            if not c:
+                push(b)
+
+
+def _input_grads(node: Any, parents: tuple, create_graph: bool) -> list:
     """The gradient each input of ``node`` receives (None where it needs none)."""
     op = node._op
+    g = node.grad
     if not op.vjps:  # a user-defined Function: one call gives every input's gradient
         return op.backward_all(node, g, create_graph)
     params = node._ctx or ()
@@ -249,7 +270,7 @@ def _fit(gp: Any, p: Any, node: Any, create_graph: bool) -> Any:
 def _run(roots: list, seeds: list, create_graph: bool) -> None:
     """Seed the roots and run both passes."""
     roots = list(dict.fromkeys(roots))
-    _count_consumers(roots, create_graph)
+    _count_consumers(roots, None if create_graph else roots[0]._grad_zero)
     try:
         with enable_grad() if create_graph else no_grad():
             for root, seed in zip(roots, seeds):

@@ -24,7 +24,7 @@ import numpy as np
 Rule = Callable[..., Any]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Op:
     """One primitive operation (see the module docstring for the rule signature).
 

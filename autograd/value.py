@@ -203,8 +203,15 @@ def _unary_method(op: Op):
         if MODE.record:
             # the fields of Value.__init__, set directly: this line runs once per node
             out = _new(Value)
-            out.data, out.grad, out._op, out._a, out._b = y, 0.0, op, self, None
-            out._ctx, out.label, out.requires_grad, out._pending = None, "", True, 0
+            out.data = y
+            out.grad = 0.0
+            out._op = op
+            out._a = self
+            out._b = None
+            out._ctx = None
+            out.label = ""
+            out.requires_grad = True
+            out._pending = 0
             return out
         return finish_slow(Value, y, op, (self,), None)
 
@@ -228,8 +235,15 @@ def _binary_methods(op: Op):
             y = op.scalar_ieee(self.data, other.data)
         if MODE.record:
             out = _new(Value)  # as in the unary method
-            out.data, out.grad, out._op, out._a, out._b = y, 0.0, op, self, other
-            out._ctx, out.label, out.requires_grad, out._pending = None, "", True, 0
+            out.data = y
+            out.grad = 0.0
+            out._op = op
+            out._a = self
+            out._b = other
+            out._ctx = None
+            out.label = ""
+            out.requires_grad = True
+            out._pending = 0
             return out
         return finish_slow(Value, y, op, (self, other), None)
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every benchmark with the interpreter of the benchmark environment (.bench-venv, made by
+# `make bench`), which has micrograd and PyTorch besides gradbook; the project's own .venv has
+# neither. Figures go to stdout; copy them into benchmarks/README.md with the date and machine.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PY="${PYTHON:-python}"
+echo "== machine: $(nproc) cores, $(uname -m), $("$PY" --version 2>&1)"
+echo "== scalar engine vs micrograd (bench_scalar.py)"
+"$PY" benchmarks/bench_scalar.py --nn
+if [ -f benchmarks/bench_tensor.py ]; then
+    echo "== Tensor MLP epoch vs numpy by hand and PyTorch (bench_tensor.py)"
+    "$PY" benchmarks/bench_tensor.py
+fi
