@@ -53,10 +53,8 @@ def _matmul_grad_a(g, y, a, b):
 def _matmul_grad_b(g, y, a, b):
     if a.ndim == 1:
         return _insert_axis(g, -2) * _insert_axis(a, -1) if b.ndim > 1 else g * a
-    if b.ndim == 1:
-        return (a.swapaxes(-1, -2) @ _insert_axis(g, -1)).reshape(
-            g.shape[:-2] + (b.shape[0],) if g.ndim > 1 else (b.shape[0],)
-        )
+    if b.ndim == 1:  # g has a's shape minus its last axis; the engine sums the batch axes
+        return (a.swapaxes(-1, -2) @ _insert_axis(g, -1)).reshape(g.shape[:-1] + (b.shape[0],))
     return a.swapaxes(-1, -2) @ g
 
 

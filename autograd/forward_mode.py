@@ -94,4 +94,7 @@ def _push(node: Node, ts: list) -> Any:
                 t = np.float64(t)  # IEEE arithmetic inside the rule
             term = rule(t, y, *args, *params)
             total = term if total is None else total + term
-    return float(total) if isinstance(y, float) else total
+    if isinstance(y, float):
+        return float(total)
+    # an input broadcast against a constant: its tangent must have the output's shape too
+    return total if np.shape(total) == y.shape else np.broadcast_to(total, y.shape)

@@ -25,6 +25,7 @@ class Concatenate(Function):
             raise ValueError(f"concatenate along axis {axis} of shapes {shapes}: {e}") from None
         ctx.axis = axis % out.ndim
         ctx.bounds = np.cumsum([0] + [a.shape[ctx.axis] for a in arrays])
+        ctx.shapes = [a.shape for a in arrays]
         return out
 
     @staticmethod
@@ -35,3 +36,9 @@ class Concatenate(Function):
             index[ctx.axis] = slice(int(lo), int(hi))
             grads.append(g[tuple(index)])
         return tuple(grads)
+
+    @staticmethod
+    def jvp(ctx: Context, *tangents: Any) -> np.ndarray:
+        """Forward mode: the tangents joined the same way (zeros for inputs without one)."""
+        parts = [np.zeros(s) if t is None else t for t, s in zip(tangents, ctx.shapes)]
+        return np.concatenate(parts, axis=ctx.axis)

@@ -75,7 +75,8 @@ def numerical_grad(
     ``f`` is called with Values / Tensors made from ``inputs`` (numbers, arrays, Values or
     Tensors), as a learner writes it (``lambda x, y: (x * y).tanh()``), and must return a
     single number. Returns a float per scalar input and an array per array input (a list
-    when ``inputs`` is a list). See the module docstring for the error orders and the cost.
+    when ``inputs`` is a list). ``f`` is evaluated in float64 whatever the inputs' dtype.
+    See the module docstring for the error orders and the cost.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
@@ -85,8 +86,9 @@ def numerical_grad(
     raws = [_raw(x, i) for i, x in enumerate(items)]
 
     def evaluate(values: list) -> float:
+        # always in float64: with float32 inputs a difference quotient would be mostly noise
         with no_grad():
-            return _scalar_output(f(*[_node_for(v, t, False) for v, t in zip(values, items)]))
+            return _scalar_output(f(*[_node_for(v, None, False) for v in values]))
 
     f0 = evaluate(raws) if method != "central" else None
     out = []

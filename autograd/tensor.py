@@ -333,8 +333,8 @@ class Tensor(Node):
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (``transpose()`` reverses them, like ``.T``)."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = () if axes[0] is None else tuple(axes[0])  # numpy's transpose(None) too
         axes = tuple(int(a) % max(self.ndim, 1) for a in axes) if axes else None
         if axes is not None and sorted(axes) != list(range(self.ndim)):
             raise ValueError(f"transpose axes {axes} are not a permutation of {self.ndim} axes")
@@ -437,8 +437,8 @@ def apply_op(op: Op, inputs: tuple, params: tuple | None = None) -> Tensor:
     except ValueError as e:
         shapes = " and ".join(str(t.shape) for t in inputs)
         raise ValueError(f"op {op.name!r} cannot combine shapes {shapes}: {e}") from None
-    if not isinstance(y, np.ndarray):
-        y = np.asarray(y, dtype=args[0].dtype)
+    if not isinstance(y, np.ndarray):  # a numpy scalar keeps its dtype (float32 @ float64)
+        y = np.asarray(y)
     if MODE.anomaly:
         check_forward(y, op, inputs, params)
     if MODE.grad_enabled and any(t.requires_grad for t in inputs):

@@ -1,0 +1,337 @@
+"""``Module``: the base class of every layer and model, scalar (``Value``) or array (``Tensor``).
+
+A module's parameters and submodules are found by looking at its attributes, in the order they
+were first assigned (deterministic, like PyTorch's registration):
+
+* an attribute holding a ``Module`` is a submodule;
+* an attribute holding a leaf graph node (``Value`` or ``Tensor``) with ``requires_grad=True``
+  is a parameter;
+* an attribute holding a list or tuple is searched item by item (``self.w = [Value, ...]``
+  gives the parameters ``w.0, w.1, ...``; ``self.layers = [Layer, ...]`` the submodules
+  ``layers.0, layers.1, ...``).
+
+Attributes whose name starts with ``_`` are private and never searched. Buffers (state that is
+saved but not trained, like BatchNorm's running statistics) are numpy arrays declared with
+:meth:`Module.register_buffer`.
+
+Parameter names are dotted paths: ``layers.0.neurons.3.w.1`` for the scalar ``MLP`` and
+``0.weight`` for a ``Sequential``. They are the keys of :meth:`Module.state_dict` and of the
+``.npz`` files written by :meth:`Module.save`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Value
+
+__all__ = ["Module", "StateDictError"]
+
+#: Key under which :meth:`Module.save` stores a description of the architecture.
+ARCHITECTURE_KEY = "__architecture__"
+
+
+class StateDictError(ValueError):
+    """A state dict (or a saved file) does not fit the model: missing or unexpected keys,
+    or parameters of the wrong shape."""
+
+
+def _is_parameter(obj: Any) -> bool:
+    return isinstance(obj, Node) and obj.is_leaf and obj.requires_grad
+
+
+def _shape(node: Any) -> tuple[int, ...]:
+    return () if isinstance(node, Value) else tuple(np.shape(node.data))
+
+
+def _fmt_shape(shape: tuple[int, ...]) -> str:
+    return "scalar ()" if shape == () else str(tuple(shape))
+
+
+class Module:
+    """Base class of layers and models.
+
+    Subclasses set parameters and submodules as attributes in ``__init__`` (calling
+    ``super().__init__()`` first) and define :meth:`forward`; calling the module calls
+    ``forward``. ``training`` is True after construction; :meth:`eval` and :meth:`train` set it
+    on the module and every submodule (Dropout and BatchNorm behave differently in the two).
+    """
+
+    training: bool = True
+    _buffers: list[str] = []  # replaced by a per-instance list in __init__
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_buffers", [])
+
+    # -- calling ------------------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- discovery ------------------------------------------------------------------------------
+    def _items(self) -> Iterator[tuple[str, Any]]:
+        """``(name, Module or parameter)`` for this module's direct children, in order."""
+        for name, value in vars(self).items():
+            if name.startswith("_") or name == "training":
+                continue
+            yield from _flatten(name, value)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct submodules with their names, in definition order."""
+        for name, item in self._items():
+            if isinstance(item, Module):
+                yield name, item
+
+    def children(self) -> Iterator[Module]:
+        """The direct submodules."""
+        for _, m in self.named_children():
+            yield m
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (name ``prefix``, ``''`` at the top) and all submodules, depth first."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, mod = stack.pop()
+            if id(mod) in seen:
+                continue
+            seen.add(id(mod))
+            yield name, mod
+            kids = [(_join(name, n), m) for n, m in mod.named_children()]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and all of its submodules."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
+        """``(dotted name, parameter)`` pairs, in definition order, each parameter once (a
+        parameter shared between two places is listed under its first name)."""
+        seen: set[int] = set()  # parameters and modules already visited
+        stack: list[tuple[str, Any]] = [(prefix, self)]
+        while stack:
+            name, item = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if isinstance(item, Module):
+                kids = [(_join(name, n), x) for n, x in item._items()]
+                stack.extend(reversed(kids))
+            else:
+                yield name, item
+
+    def parameters(self) -> list[Node]:
+        """All trainable parameters (Values or Tensors), in the order of
+        :meth:`named_parameters`; a list, so it can be passed to an optimizer and reused."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """The number of trainable scalars (a Value counts 1, a Tensor its size)."""
+        return sum(1 if isinstance(p, Value) else int(np.size(p.data)) for p in self.parameters())
+
+    # -- buffers --------------------------------------------------------------------------------
+    def register_buffer(self, name: str, array: Any) -> None:
+        """Store ``array`` as the attribute ``name`` and include it in the state dict (running
+        statistics and other saved state that is not trained)."""
+        if name.startswith("_") or "." in name:
+            raise ValueError(f"buffer name {name!r} must not start with '_' or contain '.'")
+        setattr(self, name, np.asarray(array))
+        if "_buffers" not in vars(self):
+            object.__setattr__(self, "_buffers", [])
+        if name not in self._buffers:
+            self._buffers.append(name)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        """``(dotted name, array)`` for the buffers of this module and its submodules."""
+        for mod_name, mod in self.named_modules(prefix):
+            for name in mod._buffers:
+                yield _join(mod_name, name), getattr(mod, name)
+
+    # -- modes and gradients ----------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode on this module and every
+        submodule; returns self."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: ``train(False)``. Dropout becomes the identity, BatchNorm uses its
+        running statistics."""
+        return self.train(False)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient (0.0 for a Value, None for a Tensor)."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    # -- saving and loading ---------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Parameters and buffers by dotted name, as numpy array copies (a Value becomes a 0-d
+        float64 array). Later training does not change a state dict taken earlier."""
+        out: dict[str, np.ndarray] = {}
+        for name, p in self.named_parameters():
+            out[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else (
+                np.array(p.data, copy=True)
+            )
+        for name, buf in self.named_buffers():
+            out[name] = np.array(buf, copy=True)
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> None:
+        """Copy the arrays of ``state_dict`` into the parameters and buffers with those names.
+
+        Every value must have its parameter's shape. With ``strict`` (the default) the keys
+        must match exactly; the error lists the missing and unexpected keys. Nothing is changed
+        when any check fails. Tensor parameters are updated in place, so an optimizer holding
+        them keeps working.
+        """
+        state = {k: v for k, v in dict(state_dict).items() if k != ARCHITECTURE_KEY}
+        params = dict(self.named_parameters())
+        buffers = dict(self.named_buffers())
+        expected = list(params) + [b for b in buffers if b not in params]
+        missing = [k for k in expected if k not in state]
+        unexpected = [k for k in state if k not in params and k not in buffers]
+        problems = []
+        if strict and (missing or unexpected):
+            if missing:
+                problems.append(f"missing keys: {_list(missing)}")
+            if unexpected:
+                problems.append(f"unexpected keys: {_list(unexpected)}")
+        arrays: dict[str, np.ndarray] = {}
+        for name, value in state.items():
+            if name not in params and name not in buffers:
+                continue
+            arr = np.asarray(value)
+            if arr.dtype.kind not in "biuf":
+                problems.append(f"{name!r} holds non-numeric data of dtype {arr.dtype}")
+                continue
+            want = _shape(params[name]) if name in params else np.shape(buffers[name])
+            if arr.shape != tuple(want):
+                problems.append(
+                    f"size mismatch for {name!r}: the state dict has shape {_fmt_shape(arr.shape)}"
+                    f", the model's parameter has shape {_fmt_shape(tuple(want))}"
+                )
+                continue
+            arrays[name] = arr
+        if problems:
+            raise StateDictError(
+                f"cannot load the state dict into {type(self).__name__}:\n  "
+                + "\n  ".join(problems)
+            )
+        for name, arr in arrays.items():
+            if name in params:
+                p = params[name]
+                if isinstance(p, Value):
+                    p.data = float(arr)
+                else:
+                    p.data[...] = arr
+            else:
+                mod_name, _, attr = name.rpartition(".")
+                mod = self.get_submodule(mod_name)
+                current = getattr(mod, attr)
+                setattr(mod, attr, arr.astype(current.dtype, copy=True))
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at a dotted path (``''`` is this module)."""
+        if not target:
+            return self
+        for name, m in self.named_modules():
+            if name == target:
+                return m
+        raise AttributeError(f"{type(self).__name__} has no submodule {target!r}")
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the state dict to ``path`` as an uncompressed ``.npz`` archive (numeric arrays
+        only, readable without pickle), with a description of the architecture; returns the
+        path. The file is written exactly at ``path``."""
+        path = Path(path)
+        arrays = self.state_dict()
+        if ARCHITECTURE_KEY in arrays:
+            raise ValueError(f"a parameter may not be named {ARCHITECTURE_KEY!r}")
+        arrays[ARCHITECTURE_KEY] = np.array(_one_line(repr(self)))
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+        return path
+
+    def load(self, path: str | os.PathLike, strict: bool = True) -> Module:
+        """Load parameters saved by :meth:`save` into this model (same architecture); returns
+        self. The file is read with ``allow_pickle=False``: a file holding Python objects is
+        refused, never executed. A file from another architecture raises
+        :class:`StateDictError` naming what differs."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                if not hasattr(npz, "files"):
+                    raise StateDictError(f"{path} holds a single array, not a saved model (.npz)")
+                state = {}
+                for key in npz.files:
+                    try:
+                        state[key] = npz[key]
+                    except ValueError as exc:
+                        raise StateDictError(
+                            f"{path}: entry {key!r} holds Python objects, which are never loaded "
+                            f"(allow_pickle=False): {exc}"
+                        ) from None
+        except StateDictError:
+            raise
+        except (OSError, ValueError, EOFError) as exc:
+            raise StateDictError(f"cannot read {path} as a saved model (.npz): {exc}") from exc
+        saved_arch = state.pop(ARCHITECTURE_KEY, None)
+        try:
+            self.load_state_dict(state, strict=strict)
+        except StateDictError as exc:
+            where = ""
+            if saved_arch is not None and saved_arch.dtype.kind == "U":
+                where = (
+                    f"\n  the file was saved from: {saved_arch.item()}"
+                    f"\n  this model is:           {_one_line(repr(self))}"
+                )
+            raise StateDictError(f"{path} does not fit this model: {exc}{where}") from None
+        return self
+
+    # -- printing -------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's line of ``repr`` (override)."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, child in children:
+            text = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {text}")
+        return "\n".join(lines) + "\n)"
+
+
+def _flatten(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Module) or _is_parameter(value):
+        yield name, value
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _flatten(f"{name}.{i}", item)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _list(keys: list[str], limit: int = 12) -> str:
+    shown = ", ".join(map(repr, keys[:limit]))
+    return shown + (f", ... ({len(keys) - limit} more)" if len(keys) > limit else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines())

@@ -1,0 +1,30 @@
+"""Pictures of what the engine computes.
+
+Graphs (needs the Graphviz ``dot`` program for rendering)::
+
+    from viz import draw_graph, render_graph, to_svg
+    draw_graph(loss)                      # inline SVG in Jupyter
+    render_graph(loss, "loss.svg", names=model, color_by="grad")
+
+Teaching plots (matplotlib, ``pip install gradbook[plots]``): :func:`plot_activation`,
+:func:`plot_history`, :func:`plot_decision_boundary`, :func:`plot_gradient_flow`,
+:func:`plot_loss_surface`; each returns a matplotlib ``Figure``.
+"""
+
+from .collapse import Box, Collapse, layer_key, module_key
+from .dot import INSTALL_HELP, GradbookDigraph, GraphvizNotFoundError
+from .graph import GRAD_SCALE, draw_graph, grad_color, render_graph, to_svg
+from .plots import (
+    plot_activation,
+    plot_decision_boundary,
+    plot_gradient_flow,
+    plot_history,
+    plot_loss_surface,
+)
+
+__all__ = [
+    "GRAD_SCALE", "INSTALL_HELP", "Box", "Collapse", "GradbookDigraph", "GraphvizNotFoundError",
+    "draw_graph", "grad_color", "layer_key", "module_key", "plot_activation",
+    "plot_decision_boundary", "plot_gradient_flow", "plot_history", "plot_loss_surface",
+    "render_graph", "to_svg",
+]
