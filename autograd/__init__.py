@@ -18,14 +18,15 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .node import Node, zero_grad
+from .node import GELU_APPROXIMATIONS, Node, zero_grad
 from .numerical import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .op import OPS, Op, primitive
 from .tensor import Tensor, as_tensor, concatenate, stack, where
 from .value import Value, maximum, minimum
 
 __all__ = [
-    "OPS", "AnomalyError", "Context", "Function", "GradcheckError", "GradcheckReport", "Node",
+    "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
+    "GradcheckReport", "Node",
     "Op", "Tensor", "Value", "as_tensor", "backward", "concatenate", "detect_anomaly",
     "enable_grad", "grad", "gradcheck", "is_anomaly_enabled", "is_grad_enabled", "jvp",
     "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",

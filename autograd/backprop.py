@@ -272,7 +272,8 @@ def _run(roots: list, seeds: list, create_graph: bool) -> None:
     roots = list(dict.fromkeys(roots))
     _count_consumers(roots, None if create_graph else roots[0]._grad_zero)
     try:
-        with enable_grad() if create_graph else no_grad():
+        # IEEE results (inf, nan) without numpy warnings, as in the forward ops
+        with enable_grad() if create_graph else no_grad(), np.errstate(all="ignore"):
             for root, seed in zip(roots, seeds):
                 if root._op is not None:
                     root.grad = None if create_graph else root._grad_zero

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 MANY = object()  # marks a node whose parents are all in the tuple ``_a``
+CONSTANT = "constant"  # the ``_ctx`` of a leaf made from a plain number or array in an expression
 
 
 class Node:
@@ -46,6 +47,12 @@ class Node:
         """The op's non-differentiable parameters (an exponent, a slope), ``()`` if none."""
         ctx = self._ctx
         return ctx if isinstance(ctx, tuple) else ()
+
+    @property
+    def is_constant(self) -> bool:
+        """True for leaves the engine made from plain numbers or arrays used in an expression
+        (the ``2`` of ``2 * x``); they never require a gradient."""
+        return self._ctx is CONSTANT
 
     @property
     def is_leaf(self) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from . import array_ops as _array_ops  # noqa: F401 - registers the ops
 from . import primitives as _primitives  # noqa: F401
 from .grad_mode import MODE
-from .node import Node, link
+from .node import CONSTANT, Node, link
 from .op import OPS, Op
 from .record import check_forward
 
@@ -43,10 +43,10 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Tensor dtype must be a float type, got {dtype}")
-        return arr.astype(dtype, copy=False)
+        return arr.astype(dtype)  # always a copy: the Tensor owns its data
     if arr.dtype.kind != "f" or arr.dtype == np.float16:
         return arr.astype(np.float64)
-    return arr
+    return arr.copy()
 
 
 def _preview(data: Any) -> str:
@@ -57,8 +57,9 @@ def _preview(data: Any) -> str:
 class Tensor(Node):
     """An n-dimensional array in the computation graph.
 
-    ``Tensor(data, requires_grad=False, dtype=None, label="")``: ``data`` is a numpy array
-    (float64 by default; float32 input or ``dtype=np.float32`` stays float32), ``grad`` is None
+    ``Tensor(data, requires_grad=False, dtype=None, label="")``: ``data`` is a numpy array,
+    copied from what you pass, as ``torch.tensor`` does (float64 by default; float32 input or
+    ``dtype=np.float32`` stays float32), ``grad`` is None
     until a backward pass reaches the tensor, then an array of the same shape. Comparisons
     (``<``, ``==``, ...) return numpy boolean arrays and record nothing.
     """
@@ -423,8 +424,11 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
             f"cannot combine a Tensor with a {type(x).__name__} ({x!r}); use Tensor(value.data)"
         )
     if like is not None and isinstance(x, (numbers.Real, np.number)) and not isinstance(x, bool):
-        return Tensor(np.asarray(x, dtype=like.dtype))
-    return Tensor(x)
+        t = Tensor(np.asarray(x, dtype=like.dtype))
+    else:
+        t = Tensor(x)
+    t._ctx = CONSTANT
+    return t
 
 
 def apply_op(op: Op, inputs: tuple, params: tuple | None = None) -> Tensor:

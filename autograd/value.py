@@ -16,11 +16,10 @@ import numpy as np
 
 from . import primitives as _primitives  # noqa: F401 - registers the ops
 from .grad_mode import MODE
-from .node import Node, link
+from .node import CONSTANT, Node, link
 from .op import OPS, Op
 from .record import finish_slow
 
-_CONSTANT = "constant"
 _new = object.__new__
 _NUMBER_TYPES = (int, float, numbers.Real)
 
@@ -72,13 +71,8 @@ class Value(Node):
     def constant(cls, x: Any) -> Value:
         """A leaf for a Python number used in an expression (``2 * x``): no gradient."""
         v = cls(x, "", False)
-        v._ctx = _CONSTANT
+        v._ctx = CONSTANT
         return v
-
-    @property
-    def is_constant(self) -> bool:
-        """True for leaves made from plain numbers inside an expression."""
-        return self._ctx is _CONSTANT
 
     @classmethod
     def _recorded(cls, y: float, parents: tuple, op: Op, params: Any) -> Value:
@@ -281,9 +275,11 @@ def _binary_function(name: str, a: Any, b: Any) -> Any:
         a = a if isinstance(a, Value) else Value.constant(_as_float(a))
         b = b if isinstance(b, Value) else Value.constant(_as_float(b))
         return _apply2(OPS[name], a, b)
-    from .tensor import apply_op, as_tensor
+    from .tensor import Tensor, apply_op, as_tensor
 
-    return apply_op(OPS[name], (as_tensor(a), as_tensor(b)))
+    ta = as_tensor(a, like=b if isinstance(b, Tensor) else None)  # float32 stays float32
+    tb = as_tensor(b, like=ta)
+    return apply_op(OPS[name], (ta, tb))
 
 
 del _op, _name, _dunder, _fwd, _refl

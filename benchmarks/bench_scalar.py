@@ -166,8 +166,8 @@ def main() -> None:
     for gc_on in (True, False):
         r = results[gc_on]
         label = "on " if gc_on else "off"
-        print(f"speed-up over micrograd, gc {label}: "
-              + ", ".join(f"{k} {r['micrograd'] / r[k]:.2f}x" for k in contenders if k != "micrograd"))
+        ratios = (f"{k} {r['micrograd'] / r[k]:.2f}x" for k in contenders if k != "micrograd")
+        print(f"speed-up over micrograd, gc {label}: " + ", ".join(ratios))
     for k in engines:
         b, n = bytes_per_node(engines[k], models[k], X, y)
         print(f"{k:>18}: {n} nodes, {b:.0f} bytes per node (graph after backward, tracemalloc)")

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Value
+from autograd import GELU_APPROXIMATIONS, Value
 
 from .module import Module
 
@@ -211,9 +211,10 @@ class GELU(_Elementwise):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate not in ("none", "tanh", "sigmoid"):
+        if approximate not in GELU_APPROXIMATIONS:
             raise ValueError(
-                f"unknown GELU approximation {approximate!r}; use 'none', 'tanh' or 'sigmoid'"
+                f"unknown GELU approximation {approximate!r}; use one of "
+                + ", ".join(map(repr, GELU_APPROXIMATIONS))
             )
         self.approximate = approximate
 

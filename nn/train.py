@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from autograd import Node, Tensor, Value, no_grad
 
@@ -307,6 +306,18 @@ def _run_callbacks(callbacks: Sequence[Any], epoch: int, logs: dict[str, float],
     return stop
 
 
+def _tqdm() -> Any:
+    """tqdm's notebook widget when ipywidgets is installed, else the plain text bar (which
+    also works in Jupyter; tqdm.auto would warn there about the missing widgets)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+    return tqdm
+
+
 def fit(
     model: Module,
     loss_fn: Callable[[Any, Any], Any],
@@ -352,7 +363,7 @@ def fit(
     history = History()
     if early_stopping is not None:
         early_stopping.reset()
-    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress,
+    bar = _tqdm()(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress,
                leave=True)
     try:
         for epoch in bar:

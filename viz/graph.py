@@ -240,14 +240,7 @@ def _is_node(obj: Any) -> bool:
 
 def _is_constant(node: Any) -> bool:
     """A leaf made from a plain number inside an expression (the 2 of ``2*x``)."""
-    flag = getattr(node, "is_constant", None)
-    if flag is not None:
-        return bool(flag)
-    # a node type without the flag: an unlabelled 0-d leaf that needs no gradient
-    return (
-        node.is_leaf and not getattr(node, "requires_grad", True) and not node.label
-        and np.ndim(node.data) == 0
-    )
+    return bool(getattr(node, "is_constant", False))
 
 
 def _resolve_names(names: Any, index: dict) -> tuple[dict[int, str], dict[int, str]]:

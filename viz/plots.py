@@ -49,7 +49,33 @@ def _figure(**kwargs: Any) -> Any:
     _require_matplotlib()
     from matplotlib.figure import Figure
 
+    _show_figures_inline()
     return Figure(**kwargs)
+
+
+def _show_figures_inline() -> None:
+    """Under IPython/Jupyter, display a returned Figure as a PNG (the inline backend only does
+    that for figures made through pyplot)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    if Figure not in png.type_printers:
+        png.for_type(Figure, lambda fig: _png_bytes(fig))
+
+
+def _png_bytes(fig: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
 
 
 def _num(x: Any) -> float:
