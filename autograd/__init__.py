@@ -22,7 +22,7 @@ from .node import GELU_APPROXIMATIONS, Node, zero_grad
 from .numerical import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .op import OPS, Op, primitive
 from .tensor import Tensor, as_tensor, concatenate, stack, where
-from .value import Value, maximum, minimum
+from .value import Value, maximum, minimum, sum_values
 
 __all__ = [
     "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
@@ -30,5 +30,5 @@ __all__ = [
     "Op", "Tensor", "Value", "as_tensor", "backward", "concatenate", "detect_anomaly",
     "enable_grad", "grad", "gradcheck", "is_anomaly_enabled", "is_grad_enabled", "jvp",
     "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",
-    "topological_order", "unbroadcast", "where", "zero_grad",
+    "sum_values", "topological_order", "unbroadcast", "where", "zero_grad",
 ]

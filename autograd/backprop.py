@@ -26,6 +26,7 @@ import numpy as np
 
 from .grad_mode import MODE, enable_grad, no_grad
 from .node import MANY
+from .op import VARIADIC, rules_for
 from .record import check_backward, describe
 
 
@@ -148,6 +149,19 @@ def _propagate_floats(ready: list) -> None:
         rules = op.vjps
         a = node._a
         b = node._b
+        if b is MANY and op.nargs == VARIADIC:  # add_n: every input has the same rule
+            g = node.grad
+            y = node.data
+            args = tuple([p.data for p in a])
+            rule = rules[0]
+            for i, p in enumerate(a):
+                if p.requires_grad:
+                    p.grad += rule(g, y, args, i)  # add_n's rule is g: nothing can raise
+                    c = p._pending - 1
+                    p._pending = c
+                    if not c:
+                        push(p)
+            continue
         if not rules or b is MANY:  # a Function, or many inputs: the general step
             parents = node.parents
             for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, False))):
@@ -207,7 +221,7 @@ def _input_grads(node: Any, parents: tuple, create_graph: bool) -> list:
     else:
         y, args = node.data, [p.data for p in parents]
     out = []
-    for rule, p in zip(op.vjps, parents):
+    for rule, p in zip(rules_for(op, len(parents)), parents):
         if not p.requires_grad:
             out.append(None)
         elif create_graph or not isinstance(g, float):

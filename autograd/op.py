@@ -60,13 +60,28 @@ class Op:
 
 
 OPS: dict[str, Op] = {}
+VARIADIC = -1  # ``nargs`` of an op taking any number of inputs, all with the same rule
+
+
+def rules_for(op: Op, n: int) -> Sequence[Rule]:
+    """The derivative rule of each of an op's ``n`` inputs, in the usual signature.
+
+    A variadic op declares one rule ``rule(g, y, xs, i)`` for input ``i`` of the tuple ``xs``
+    (passing the inputs as one tuple keeps an n-input node O(n), not O(n²))."""
+    if op.nargs != VARIADIC:
+        return op.vjps
+    rule = op.vjps[0]
+    return [lambda g, y, *xs, _i=i: rule(g, y, xs, _i) for i in range(n)]
 
 
 def register(op: Op) -> Op:
     """Add ``op`` to the registry; the node classes read it to grow their methods."""
     if op.name in OPS:
         raise ValueError(f"an op named {op.name!r} is already registered")
-    if len(op.vjps) != op.nargs:
+    if op.nargs == VARIADIC:
+        if len(op.vjps) != 1:
+            raise ValueError(f"variadic op {op.name!r} needs one rule, used for every input")
+    elif len(op.vjps) != op.nargs:
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs but has {len(op.vjps)} rules")
     OPS[op.name] = op
     return op

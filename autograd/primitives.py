@@ -23,7 +23,7 @@ import numpy as np
 
 from . import generic as G
 from . import numerics as nx
-from .op import primitive
+from .op import VARIADIC, primitive
 
 # --- arithmetic ---------------------------------------------------------------------------
 
@@ -83,6 +83,13 @@ primitive(
     "rpow_const", 1, method=False, params=("base",),
     scalar=lambda x, c: math.pow(c, x), array=lambda x, c: np.power(c, x),
     vjp=_rpow_rule, domain=((-2, 2),), doc="c ** x for a constant base c",
+)
+primitive(
+    "add_n", VARIADIC, method=False,
+    scalar=lambda *xs: sum(xs), array=lambda *xs: sum(xs),
+    vjp=lambda g, y, xs, i: g,
+    domain=((-3, 3), (-3, 3), (-3, 3)),
+    doc="x1 + x2 + ... + xn as one node (a neuron's weighted sum z = Σ wᵢxᵢ + b)",
 )
 primitive(
     "neg", 1, method=False,

@@ -10,13 +10,14 @@ op costs one float operation and one small object, never a numpy call.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from . import primitives as _primitives  # noqa: F401 - registers the ops
 from .grad_mode import MODE
-from .node import CONSTANT, Node, link
+from .node import CONSTANT, MANY, Node, link
 from .op import OPS, Op
 from .record import finish_slow
 
@@ -258,6 +259,27 @@ for _name, _dunder in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "
     _fwd, _refl = _binary_methods(OPS[_name])
     setattr(Value, f"__{_dunder}__", _fwd)
     setattr(Value, f"__r{_dunder}__", _refl)
+
+
+def sum_values(values: Iterable[Any]) -> Any:
+    """x1 + x2 + ... + xn recorded as one node (op ``add_n``) instead of a chain of n − 1
+    additions: the same value (added left to right) and every input receives the gradient
+    unchanged. Plain numbers become constants. For Tensors of one shape it adds them
+    elementwise. A neuron's weighted sum z = Σ wᵢxᵢ + b uses it."""
+    items = list(values)
+    if not items:
+        raise ValueError("sum_values needs at least one value")
+    if not any(isinstance(v, Value) for v in items):
+        from .tensor import apply_op, as_tensor
+
+        ts = [as_tensor(v) for v in items]
+        return apply_op(OPS["add_n"], tuple(ts))
+    nodes = tuple(v if type(v) is Value else Value.constant(_as_float(v)) for v in items)
+    op = OPS["add_n"]
+    y = op.scalar(*[v.data for v in nodes])
+    if MODE.record:
+        return Value(y, "", True, nodes, MANY, op)
+    return finish_slow(Value, y, op, nodes, None)
 
 
 def maximum(a: Any, b: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, sum_values
 
 from .activations import activation_name, get_activation
 from .layers import initial_weights, resolve_generator
@@ -82,7 +82,8 @@ class Neuron(Module):
 
     def forward(self, x: Any) -> Value:
         x = _inputs(x, self.nin, "Neuron")
-        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        # z = Σ wᵢxᵢ + b: one add_n node over the products, as the seeds write it
+        z = sum_values([wi * xi for wi, xi in zip(self.w, x)] + [self.b])
         return z if self.activation == "linear" else self._act.fn(z)
 
     def __repr__(self) -> str:

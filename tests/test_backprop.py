@@ -190,3 +190,28 @@ def test_a_failed_backward_leaves_the_graph_usable():
     x.zero_grad()  # the failed pass may have reached x already
     (s * 3).backward()  # s was half-way through the failed pass: its bookkeeping is reset
     assert x.grad == 6.0
+
+
+def test_sum_values_is_one_node_with_the_value_of_the_chain():
+    from autograd import sum_values
+
+    xs = [Value(0.1 * i) for i in range(1, 6)]
+    s = sum_values(xs + [2.0])
+    chain = sum(xs, Value(0.0)) + 2.0
+    assert s.op == "add_n" and len(s.parents) == 6 and s.parents[-1].is_constant
+    assert s.data == chain.data  # added left to right, as the chain does
+    (s * s).backward()
+    assert [x.grad for x in xs] == [2 * s.data] * 5
+
+
+def test_sum_values_of_two_and_of_one():
+    from autograd import sum_values
+
+    a, b = Value(1.5), Value(-2.0)
+    s = sum_values([a, b])
+    (s * 3).backward()
+    assert (s.data, a.grad, b.grad) == (-0.5, 3.0, 3.0)
+    c = Value(4.0)
+    t = sum_values([c])
+    t.backward()
+    assert (t.data, c.grad) == (4.0, 1.0)

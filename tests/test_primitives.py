@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograd import OPS, Tensor, Value, grad
+from autograd.op import VARIADIC
 
 SCALAR_OPS = [op for op in OPS.values() if op.scalar is not None]
 
@@ -24,15 +25,18 @@ def _params(op):
 def _grid(op, n=9):
     pts = [np.linspace(lo + 1e-3, hi - 1e-3, n) for lo, hi in op.domain]
     return [
-        tuple(p) for p in np.array(np.meshgrid(*pts)).reshape(op.nargs, -1).T
+        tuple(p) for p in np.array(np.meshgrid(*pts)).reshape(len(op.domain), -1).T
         if all(min(abs(x - k) for k in op.kinks) > 1e-3 if op.kinks else True for x in p)
     ]
 
 
 def _apply(op, xs, params):
     """Apply a registered op through the public node API."""
+    from autograd import sum_values
     from autograd.value import _apply1, _apply2
 
+    if op.nargs == VARIADIC:
+        return sum_values(xs)
     if op.nargs == 1:
         return _apply1(op, xs[0], params or None)
     return _apply2(op, xs[0], xs[1])
@@ -57,7 +61,7 @@ def test_every_op_matches_central_differences(op):
 def test_every_op_agrees_between_value_and_tensor(op):
     params = _params(op)
     pts = _grid(op, 5)
-    arrays = [np.array([p[i] for p in pts]) for i in range(op.nargs)]
+    arrays = [np.array([p[i] for p in pts]) for i in range(len(op.domain))]
     from autograd.tensor import apply_op
 
     ts = [Tensor(a, requires_grad=True) for a in arrays]

@@ -362,7 +362,7 @@ def test_micrograd_demo_graph_grouped_by_module(demo_graph):
 
     model, loss = demo_graph
     total = len(topological_order(loss))
-    assert total > 60_000
+    assert total > 35_000  # neurons sum with one add_n node each: ~38,700 nodes
     t0 = time.perf_counter()
     g = draw_graph(loss, names=model, color_by="grad")
     svg = g.pipe(format="svg", encoding="utf-8")

@@ -48,7 +48,7 @@ DETAIL_NODES = 100
 #: Depth bands in depth mode.
 MAX_BANDS = 24
 #: Ops that accumulate a module's terms (a neuron's sum) and stay in the module.
-COMBINE_OPS = frozenset({"add", "sub", "sum"})
+COMBINE_OPS = frozenset({"add", "add_n", "sub", "sum"})
 
 _INDEX = re.compile(r"^\d+$")
 

@@ -39,7 +39,8 @@ HIGHLIGHT = "#d62728"
 
 #: Symbols for ops drawn as an operator rather than a name.
 OP_SYMBOLS = {
-    "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@", "neg": "-x",
+    "add": "+", "add_n": "\u03a3", "sub": "-", "mul": "*", "div": "/", "pow": "**",
+    "matmul": "@", "neg": "-x",
 }
 
 #: ``color_by="grad"``: (upper bound of log10|grad|, fill colour, legend text), in order.
