@@ -266,17 +266,23 @@ def sum_values(values: Iterable[Any]) -> Any:
     additions: the same value (added left to right) and every input receives the gradient
     unchanged. Plain numbers become constants. For Tensors of one shape it adds them
     elementwise. A neuron's weighted sum z = Σ wᵢxᵢ + b uses it."""
-    items = list(values)
-    if not items:
-        raise ValueError("sum_values needs at least one value")
-    if not any(isinstance(v, Value) for v in items):
-        from .tensor import apply_op, as_tensor
-
-        ts = [as_tensor(v) for v in items]
-        return apply_op(OPS["add_n"], tuple(ts))
-    nodes = tuple(v if type(v) is Value else Value.constant(_as_float(v)) for v in items)
+    nodes = tuple(values)
     op = OPS["add_n"]
-    y = op.scalar(*[v.data for v in nodes])
+    y = None
+    if nodes and type(nodes[0]) is Value:
+        try:  # the common case, all Values: no per-item conversion
+            y = sum([v.data for v in nodes])
+        except AttributeError:  # a plain number among them
+            pass
+    if type(y) is not float:
+        if not nodes:
+            raise ValueError("sum_values needs at least one value")
+        if not any(isinstance(v, Value) for v in nodes):
+            from .tensor import apply_op, as_tensor
+
+            return apply_op(op, tuple(as_tensor(v) for v in nodes))
+        nodes = tuple(v if type(v) is Value else Value.constant(_as_float(v)) for v in nodes)
+        y = op.scalar(*[v.data for v in nodes])
     if MODE.record:
         return Value(y, "", True, nodes, MANY, op)
     return finish_slow(Value, y, op, nodes, None)

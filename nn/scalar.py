@@ -75,16 +75,18 @@ class Neuron(Module):
             )
         self._act = act
         self.activation = activation_name(act)
+        self._fn = None if self.activation == "linear" else act.fn
         row = initial_weights((1, self.nin), init, resolve_generator(seed),
                               default=DEFAULT_SCALAR_INIT)[0]
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(row)]
         self.b = Value(float(bias), label="b")
 
     def forward(self, x: Any) -> Value:
-        x = _inputs(x, self.nin, "Neuron")
+        if type(x) is not list or len(x) != self.nin:  # the common case needs no conversion
+            x = _inputs(x, self.nin, "Neuron")
         # z = Σ wᵢxᵢ + b: one add_n node over the products, as the seeds write it
         z = sum_values([wi * xi for wi, xi in zip(self.w, x)] + [self.b])
-        return z if self.activation == "linear" else self._act.fn(z)
+        return z if self._fn is None else self._fn(z)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation})"
@@ -112,7 +114,8 @@ class Layer(Module):
         self.activation = self.neurons[0].activation
 
     def forward(self, x: Any) -> Value | list[Value]:
-        x = _inputs(x, self.nin, "Layer")
+        if type(x) is not list or len(x) != self.nin:
+            x = _inputs(x, self.nin, "Layer")
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
