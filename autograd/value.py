@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 import numpy as np
@@ -270,10 +271,8 @@ def sum_values(values: Iterable[Any]) -> Any:
     op = OPS["add_n"]
     y = None
     if nodes and type(nodes[0]) is Value:
-        try:  # the common case, all Values: no per-item conversion
+        with suppress(AttributeError):  # all Values, the common case; else a number is there
             y = sum([v.data for v in nodes])
-        except AttributeError:  # a plain number among them
-            pass
     if type(y) is not float:
         if not nodes:
             raise ValueError("sum_values needs at least one value")
