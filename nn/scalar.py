@@ -116,7 +116,7 @@ class Layer(Module):
     def forward(self, x: Any) -> Value | list[Value]:
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Layer")
-        out = [n(x) for n in self.neurons]
+        out = [n.forward(x) for n in self.neurons]  # forward: skips __call__'s indirection
         return out[0] if len(out) == 1 else out
 
     def weight_matrix(self) -> np.ndarray:
@@ -171,7 +171,7 @@ class MLP(Module):
         if _is_batch(x):
             return [self.forward(xi) for xi in x]
         for layer in self.layers:
-            x = layer(x)
+            x = layer.forward(x)
         return x
 
     def __repr__(self) -> str:
