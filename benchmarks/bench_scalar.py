@@ -168,9 +168,13 @@ def main() -> None:
         label = "on " if gc_on else "off"
         ratios = (f"{k} {r['micrograd'] / r[k]:.2f}x" for k in contenders if k != "micrograd")
         print(f"speed-up over micrograd, gc {label}: " + ", ".join(ratios))
-    for k in engines:
-        b, n = bytes_per_node(engines[k], models[k], X, y)
-        print(f"{k:>18}: {n} nodes, {b:.0f} bytes per node (graph after backward, tracemalloc)")
+    graphs = {k: (engines[k], models[k]) for k in engines}
+    if args.nn:
+        graphs["gradbook nn.MLP"] = (GValue, nn_model)
+    for k, (V, model) in graphs.items():
+        b, n = bytes_per_node(V, model, X, y)
+        print(f"{k:>18}: {n} nodes, {b:.0f} bytes per node, {b * n / 2**20:.1f} MiB per graph "
+              "(after backward, tracemalloc)")
     sys.stdout.flush()
 
 
