@@ -184,7 +184,16 @@ def moons(
             np.append(np.sin(t_out), 1.0 - np.sin(t_in) - 0.5),
         ]
     ).T
-    y = np.hstack([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    return _two_classes(X, n_out, rng, shuffle, noise)
+
+
+def _two_classes(
+    X: np.ndarray, n_first: int, rng: np.random.Generator, shuffle: bool, noise: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Label the first ``n_first`` rows 0 and the rest 1, shuffle, then add Gaussian noise
+    (scikit-learn's order of operations for make_moons / make_circles)."""
+    n = len(X)
+    y = np.hstack([np.zeros(n_first, dtype=np.int64), np.ones(n - n_first, dtype=np.int64)])
     if shuffle:
         order = rng.permutation(n)
         X, y = X[order], y[order]
@@ -225,13 +234,7 @@ def circles(
             np.append(np.sin(t_out), factor * np.sin(t_in)),
         ]
     ).T
-    y = np.hstack([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
-    if shuffle:
-        order = rng.permutation(n)
-        X, y = X[order], y[order]
-    if noise > 0:
-        X = X + rng.normal(0.0, noise, size=X.shape)
-    return X, y
+    return _two_classes(X, n_out, rng, shuffle, noise)
 
 
 def spirals(

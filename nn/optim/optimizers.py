@@ -767,7 +767,7 @@ class Adam(Optimizer):
         _adam_step(p, g, group, state)
 
 
-class AdamW(Optimizer):
+class AdamW(Adam):
     r"""AdamW: Adam with decoupled weight decay (Loshchilov & Hutter).
 
     The weights shrink directly, outside the adaptive scaling, then Adam runs on the bare
@@ -791,18 +791,7 @@ class AdamW(Optimizer):
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "betas": tuple(betas) if isinstance(betas, list) else betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "amsgrad": amsgrad,
-        }
-        super().__init__(params, defaults)
-
-    def _check_group(self, group: dict[str, Any]) -> None:
-        super()._check_group(group)
-        _check_adam_group(group)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"] != 0:
