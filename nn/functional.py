@@ -174,6 +174,9 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean", half: bool = False
     """Mean squared error: the mean of (ŷ − y)² over all elements.
 
     ``half=True`` uses the seeds' convention C = ½(y − a)², whose derivative is simply a − y.
+    Note that ``"mean"`` averages over *all elements* (N samples × outputs); the seeds'
+    quadratic cost C = 1/(2N) Σₓ ‖y − a‖² averages over samples only: use
+    ``mse_loss(..., reduction="sum", half=True) / N`` for it.
     """
     _check_reduction(reduction)
     k = 0.5 if half else 1.0

@@ -77,7 +77,10 @@ class Perceptron:
 
     def fit(self, X: Any, y: Any, epochs: int = 100) -> bool:
         """Run the perceptron rule for up to ``epochs`` passes over the data; stop after the
-        first epoch without a mistake. Returns whether it converged (all samples right)."""
+        first epoch without a mistake. Returns whether it converged (all samples right).
+
+        Training continues from the current weights, so ``fit(X, y, epochs=1)`` called
+        repeatedly steps through the learning one epoch at a time."""
         X = self._check_X(X)
         y = np.asarray(y)
         if y.shape != (X.shape[0],):

@@ -245,3 +245,34 @@ def test_viz_imports_without_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_loss_surface_log_scale_labels_and_subplot():
+    from matplotlib.figure import Figure
+
+    from viz import plot_loss_surface
+
+    fig = Figure()
+    ax1, ax2 = fig.subplots(1, 2)
+    out = plot_loss_surface(lambda w, b: 1 + w * w + 10 * b * b, ax=ax2, log=True,
+                            xlabel="w", ylabel="b", path=[(1.5, 1.5), (0.5, 0.2), (0.0, 0.0)])
+    assert out is fig and ax2.get_xlabel() == "w" and ax2.get_ylabel() == "b"
+    colorbar_labels = [a.get_ylabel() for a in fig.axes if a not in (ax1, ax2)]
+    assert "log10(loss)" in colorbar_labels
+    import pytest
+
+    with pytest.raises(ValueError, match="positive loss"):
+        plot_loss_surface(lambda w, b: w * b, log=True)
+
+
+def test_negative_zero_is_drawn_as_zero():
+    from autograd import Tensor
+    from viz import to_svg
+
+    x = Tensor([-1.0], requires_grad=True, label="x")
+    a = x * 1.0
+    y = (a.relu() * -2.0).sum()  # relu'(-1) = 0, times -2: a gradient of -0.0 reaches a
+    y.backward()
+    assert str(a.grad[0]) == "-0.0"
+    svg = to_svg(y)
+    assert "-0.0000" not in svg and "0.0000" in svg

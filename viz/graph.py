@@ -353,8 +353,11 @@ def _fmt(x: Any, p: int) -> str:
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
+    if x == 0.0:
+        x = 0.0  # -0.0 (a zeroed gradient times a negative number) is shown as 0
     if x == 0.0 or 1e-3 <= abs(x) < 1e6:
-        return f"{x:.{p}f}"
+        text = f"{x:.{p}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
     return f"{x:.{max(p - 1, 1)}e}"
 
 

@@ -362,6 +362,7 @@ def plot_decision_boundary(
     threshold: float | None = None,
     title: str | None = None,
     ax: Any = None,
+    point_size: float = 22,
 ) -> Any:
     """Colour the plane by the class the model predicts, with the data on top (2-D inputs).
 
@@ -370,7 +371,7 @@ def plot_decision_boundary(
     array/Tensor of N scores or (N, C) class scores. One score: class = score > threshold
     (default 0 for labels -1/1 or raw scores, 0.5 for probabilities with labels 0/1); several:
     the argmax. ``resolution``: grid points per axis (default 200 for array models, 60 for
-    models computing with Values).
+    models computing with Values). ``point_size``: the marker area of the data points.
     """
     X = np.asarray(unwrap(X), dtype=float)
     y = np.asarray(unwrap(y)).reshape(-1)
@@ -399,7 +400,7 @@ def plot_decision_boundary(
                 cmap="coolwarm" if nclass == 2 else "tab10", alpha=0.35)
     if boundary is not None and boundary.min() < threshold < boundary.max():
         ax.contour(gx, gy, boundary, levels=[threshold], colors="k", linewidths=1.2)
-    ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(classes, y), s=22, edgecolors="k",
+    ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(classes, y), s=point_size, edgecolors="k",
                linewidths=0.5, cmap="coolwarm" if len(classes) <= 2 else "tab10")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -552,6 +553,10 @@ def plot_loss_surface(
     kind: str = "contour",
     resolution: int = 100,
     title: str | None = None,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    log: bool = False,
+    ax: Any = None,
 ) -> Any:
     """A loss surface ``f(x, y)`` as contours (``kind="contour"``) or a 3-D surface
     (``kind="3d"``), with optimizer trajectories on it.
@@ -559,27 +564,42 @@ def plot_loss_surface(
     ``f`` is called on two grids (numpy broadcasting) when it can, else point by point with
     two floats (or one ``[x, y]`` list); it may return numbers, arrays or Values. ``path`` is a
     sequence of ``(x, y)`` points, or a dict name -> sequence to compare optimizers (each drawn
-    from a circle at its start to a star at its end).
+    from a circle at its start to a star at its end). ``log=True`` colours by log10 of the
+    loss (for surfaces spanning orders of magnitude; the loss must be positive). ``xlabel`` /
+    ``ylabel`` name the two parameters; ``ax`` draws into an existing matplotlib Axes (a
+    subplot) instead of a new figure.
     """
     if kind not in ("contour", "3d"):
         raise ValueError(f"kind must be 'contour' or '3d', got {kind!r}")
     gx, gy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     z = _evaluate_surface(f, gx, gy)
+    zlabel = "loss"
+    if log:
+        if np.any(z <= 0):
+            raise ValueError("log=True needs a positive loss everywhere on the grid; "
+                             f"its minimum here is {float(np.min(z)):.3g}")
+        z, zlabel = np.log10(z), "log10(loss)"
     paths = _paths(path)
     if kind == "3d":
-        fig = _figure(figsize=(6.5, 5), layout="constrained")
-        ax = fig.add_subplot(projection="3d")
+        if ax is None:
+            fig = _figure(figsize=(6.5, 5), layout="constrained")
+            ax = fig.add_subplot(projection="3d")
+        fig = ax.figure
         ax.plot_surface(gx, gy, z, cmap="viridis", alpha=0.65, linewidth=0)
         for k, (name, p) in enumerate(paths):
             pz = [_point(f, a, b) for a, b in p.tolist()]
+            if log:
+                pz = np.log10(pz)
             ax.plot(p[:, 0], p[:, 1], pz, color=f"C{(k + 1) % 10}", marker=".", label=name)
-        ax.set_zlabel("loss")
+        ax.set_zlabel(zlabel)
     else:
-        fig = _figure(figsize=(6, 5), layout="constrained")
-        ax = fig.add_subplot()
+        if ax is None:
+            fig = _figure(figsize=(6, 5), layout="constrained")
+            ax = fig.add_subplot()
+        fig = ax.figure
         filled = ax.contourf(gx, gy, z, levels=levels, cmap="viridis", alpha=0.85)
         ax.contour(gx, gy, z, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
-        fig.colorbar(filled, ax=ax, label="loss")
+        fig.colorbar(filled, ax=ax, label=zlabel)
         for k, (name, p) in enumerate(paths):
             color = f"C{(k + 1) % 10}"
             ax.plot(p[:, 0], p[:, 1], color=color, marker=".", ms=4, lw=1.5, label=name)
@@ -587,8 +607,8 @@ def plot_loss_surface(
             ax.plot(p[-1, 0], p[-1, 1], "*", color=color, ms=12, mec="k")
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     if paths:
         ax.legend(fontsize="small")
     ax.set_title(title or "loss surface")
