@@ -294,7 +294,7 @@ def softmax(x: Any, axis: int = -1) -> Any:
     """Softmax of a Tensor along ``axis``, or of a list of Values (one distribution)."""
     if isinstance(x, (list, tuple)):
         return softmax_values(x)
-    return x.softmax(axis=axis)
+    return _as_pred_tensor(x).softmax(axis=axis)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
@@ -302,7 +302,7 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     Values."""
     if isinstance(x, (list, tuple)):
         return _log_softmax_values([_as_value(v) for v in x])
-    return x.log_softmax(axis=axis)
+    return _as_pred_tensor(x).log_softmax(axis=axis)
 
 
 def _log_softmax_values(xs: list[Value]) -> list[Value]:

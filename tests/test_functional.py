@@ -261,3 +261,13 @@ def test_loss_modules_match_functions():
         F.cross_entropy(z, np.array([0, 1])).data)
     assert nn.HingeLoss()(vals([0.2]), [1]).data == F.hinge_loss(vals([0.2]), [1]).data
     assert repr(nn.MSELoss(half=True)) == "MSELoss(reduction='mean', half=True)"
+
+
+def test_softmax_accepts_plain_arrays():
+    import numpy as np
+
+    from nn import functional as F
+
+    s = F.softmax(np.array([[0.0, np.log(3.0)]]), axis=1)
+    np.testing.assert_allclose(s.data, [[0.25, 0.75]])
+    np.testing.assert_allclose(F.log_softmax(np.array([0.0, 0.0])).data, np.log([0.5, 0.5]))

@@ -276,3 +276,33 @@ def test_negative_zero_is_drawn_as_zero():
     assert str(a.grad[0]) == "-0.0"
     svg = to_svg(y)
     assert "-0.0000" not in svg and "0.0000" in svg
+
+
+def test_decision_boundary_predicts_in_eval_mode_and_restores_training():
+    import numpy as np
+
+    import nn
+    from viz import plot_decision_boundary
+
+    model = nn.mlp([2, 8, 2], dropout=0.5, seed=0)
+    model.train()
+    seen = []
+    original = model.forward
+
+    def spy(x):
+        seen.append(model.training)
+        return original(x)
+
+    model.forward = spy
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]])
+    plot_decision_boundary(model, X, np.array([0, 1, 1]))
+    assert seen and not any(seen)  # dropout was off while predicting
+    assert model.training
+
+
+def test_history_leaves_out_the_learning_rate_unless_asked():
+    from viz import plot_history
+
+    h = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "lr": [0.1, 0.1]}
+    assert len(plot_history(h).axes) == 1
+    assert len(plot_history(h, keys=["loss", "lr"]).axes) == 2

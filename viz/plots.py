@@ -276,6 +276,8 @@ def plot_history(history: Any, keys: Sequence[str] | None = None) -> Any:
         panels = {k: panels[k] for k in keys if k in panels}
         if not panels:
             raise ValueError(f"plot_history: none of {list(keys)} is in the history")
+    elif len(panels) > 1:
+        panels.pop("lr", None)  # the learning rate is a setting, not a result: only on request
     order = sorted(panels, key=lambda k: (0 if "loss" in k else 1, list(panels).index(k)))
     n = len(order)
     fig = _figure(figsize=(4.5 * n, 3.4), layout="constrained")
@@ -377,6 +379,14 @@ def plot_decision_boundary(
     y = np.asarray(unwrap(y)).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs inputs X of shape (N, 2), got {X.shape}")
+    if callable(getattr(model, "eval", None)) and getattr(model, "training", False):
+        # predict as nn.predict does: dropout off, batch norm on its running statistics
+        model.eval()
+        try:
+            return plot_decision_boundary(model, X, y, resolution, padding, threshold, title,
+                                          ax, point_size)
+        finally:
+            model.train()
     batch, f, vectorized = _batch_mode(model, X)
     res = resolution or (200 if vectorized else 60)
     (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
