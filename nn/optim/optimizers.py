@@ -310,6 +310,10 @@ class Optimizer:
                 else:
                     p.grad = np.zeros_like(p.data)
 
+    #: ``weight_decay`` λ is added to the gradient as λ·w before ``_update`` (L2
+    #: regularisation, PyTorch's convention for every optimizer but AdamW, which decouples it)
+    _decay_in_gradient = True
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once.
 
@@ -325,6 +329,8 @@ class Optimizer:
                 g = grad_of(p)
                 if g is None:
                     continue
+                if self._decay_in_gradient and group.get("weight_decay"):
+                    g = g + group["weight_decay"] * p.data  # L2: the gradient of λ/2·‖w‖²
                 self._update(p, g, group, self.state[p])
         return loss
 
@@ -501,9 +507,7 @@ class SGD(Optimizer):
             )
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
-        wd, mu = group["weight_decay"], group["momentum"]
-        if wd != 0:
-            g = g + wd * p.data
+        mu = group["momentum"]
         if mu != 0:
             buf = state.get("momentum_buffer")
             buf = clone(g) if buf is None else mu * buf + (1.0 - group["dampening"]) * g
@@ -559,8 +563,6 @@ class Adagrad(Optimizer):
             state["sum"] = zeros_like(p, group["initial_accumulator_value"])
         state["step"] += 1
         t = state["step"]
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p.data
         clr = group["lr"] / (1.0 + (t - 1) * group["lr_decay"])
         state["sum"] = state["sum"] + g * g
         sub_(p, clr * g / (sqrt(state["sum"]) + group["eps"]))
@@ -625,8 +627,6 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = zeros_like(p)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p.data
         state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * g * g
         v = state["square_avg"]
         if group["centered"]:
@@ -679,8 +679,6 @@ class Adadelta(Optimizer):
             state["square_avg"] = zeros_like(p)
             state["acc_delta"] = zeros_like(p)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p.data
         state["square_avg"] = rho * state["square_avg"] + (1.0 - rho) * g * g
         delta = sqrt(state["acc_delta"] + eps) / sqrt(state["square_avg"] + eps) * g
         state["acc_delta"] = rho * state["acc_delta"] + (1.0 - rho) * delta * delta
@@ -762,8 +760,6 @@ class Adam(Optimizer):
         _check_adam_group(group)
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p.data
         _adam_step(p, g, group, state)
 
 
@@ -792,6 +788,8 @@ class AdamW(Adam):
         amsgrad: bool = False,
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+    _decay_in_gradient = False  # decoupled: the weights shrink directly in _update
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"] != 0:
