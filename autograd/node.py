@@ -109,7 +109,7 @@ class Node:
 
     def zero_grad(self) -> None:
         """Reset this node's gradient (0.0 for a Value, None for a Tensor)."""
-        self.grad = self._zero_grad_value()
+        self.grad = self._grad_zero
 
     def detach(self) -> Node:
         """A new leaf with the same data that does not require a gradient."""

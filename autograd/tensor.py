@@ -104,9 +104,6 @@ class Tensor(Node):
     def _leaf_like(self, data: Any) -> Tensor:
         return Tensor(data, False, None, self.label)
 
-    def _zero_grad_value(self) -> None:
-        return None
-
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         if gradient is None:
             if self.data.size != 1:

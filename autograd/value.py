@@ -23,7 +23,7 @@ from .op import OPS, Op
 from .record import finish_slow
 
 _new = object.__new__
-_NUMBER_TYPES = (int, float, numbers.Real)
+_NUMBER_TYPES = (int, float, numbers.Real)  # the concrete types first: faster isinstance
 
 
 def _as_float(x: Any, what: str = "Value") -> float:
@@ -88,10 +88,7 @@ class Value(Node):
         return Value(data, self.label, False)
 
     _is_tensor = False
-    _grad_zero = 0.0
-
-    def _zero_grad_value(self) -> float:
-        return 0.0
+    _grad_zero = 0.0  # the gradient before any backward pass reaches the node
 
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         if isinstance(gradient, Value):
