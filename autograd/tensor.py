@@ -412,8 +412,10 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
 
 
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
-    """``x`` itself if it is a Tensor, else a constant Tensor (no gradient) made from it;
-    a Python number takes the dtype of ``like`` so float32 stays float32."""
+    """``x`` itself if it is a Tensor, else a constant Tensor (no gradient) made from it, as
+    ``torch.as_tensor``: a float numpy array is used as it is, *not copied* (an input batch
+    costs nothing to wrap; do not modify the array while its graph is in use). A Python
+    number takes the dtype of ``like`` so float32 stays float32."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Node):
@@ -421,9 +423,12 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
             f"cannot combine a Tensor with a {type(x).__name__} ({x!r}); use Tensor(value.data)"
         )
     if like is not None and isinstance(x, (numbers.Real, np.number)) and not isinstance(x, bool):
-        t = Tensor(np.asarray(x, dtype=like.dtype))
+        data = np.asarray(x, dtype=like.dtype)
+    elif isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.dtype != np.float16:
+        data = x
     else:
-        t = Tensor(x)
+        data = _as_array(x)
+    t = Tensor(data, _op=_NO_OP)  # the data is a checked float array already
     t._ctx = CONSTANT
     return t
 

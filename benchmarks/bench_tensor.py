@@ -82,7 +82,7 @@ def batches(x: np.ndarray, y: np.ndarray, limit: int | None = None):
 
 
 def gradbook_epoch(x: np.ndarray, y: np.ndarray):
-    from autograd import Tensor
+    from autograd import Tensor, as_tensor
 
     params = [Tensor(w, requires_grad=True) for w in init_weights()]
     w1, b1, w2, b2 = params
@@ -90,7 +90,7 @@ def gradbook_epoch(x: np.ndarray, y: np.ndarray):
     def run(limit: int | None = None) -> float:
         loss = None
         for xb, _, onehot in batches(x, y, limit):
-            h = (Tensor(xb) @ w1 + b1).relu()
+            h = (as_tensor(xb) @ w1 + b1).relu()
             logp = (h @ w2 + b2).log_softmax()
             loss = (logp * onehot).sum() * (-1.0 / len(xb))
             for p in params:

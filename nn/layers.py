@@ -97,7 +97,7 @@ def _as_tensor(x: Any) -> Any:
     arr = np.asarray(x)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"expected a Tensor or a numeric array, got dtype {arr.dtype}")
-    return autograd.Tensor(arr.astype(np.float64, copy=False))
+    return autograd.as_tensor(arr.astype(np.float64, copy=False))  # no copy of a float64 batch
 
 
 # -- Linear ------------------------------------------------------------------------------------

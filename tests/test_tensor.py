@@ -986,3 +986,14 @@ def test_array_like_attributes():
     np.testing.assert_array_equal(t > 2, data > 2)
     y = t * 2
     assert t.op == "" and t.is_leaf and y.op == "mul" and y.parents[0] is t
+
+
+def test_tensor_copies_its_data_but_as_tensor_shares_it():
+    from autograd import as_tensor
+
+    arr = np.array([1.0, 2.0])
+    t = Tensor(arr, requires_grad=True)
+    arr[0] = 99.0
+    assert t.data[0] == 1.0  # Tensor(...) owns a copy, as torch.tensor does
+    c = as_tensor(arr)
+    assert c.data is arr and c.is_constant and not c.requires_grad  # as torch.as_tensor
