@@ -63,6 +63,11 @@ class FunctionOp:
         self.name = cls.__name__
 
     def backward_all(self, node: Node, g: Any, create_graph: bool) -> list:
+        if self.cls.backward is Function.backward:
+            raise RuntimeError(
+                f"{self.name} defines no backward(ctx, grad_output), so no gradient can flow "
+                "through it; define one, or call it under no_grad()"
+            )
         ctx, arg_is_node = node._ctx.ctx, node._ctx.arg_is_node
         out_type = type(node)
         g_node = g if isinstance(g, Node) else _wrap(out_type, g)

@@ -83,8 +83,23 @@ def register(op: Op) -> Op:
             raise ValueError(f"variadic op {op.name!r} needs one rule, used for every input")
     elif len(op.vjps) != op.nargs:
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs but has {len(op.vjps)} rules")
+    op.vjps = tuple(
+        _no_derivative(op.name, i) if rule is None else rule for i, rule in enumerate(op.vjps)
+    )
     OPS[op.name] = op
     return op
+
+
+def _no_derivative(name: str, i: int) -> Rule:
+    """The rule of an input an op is not differentiable in (declared as ``None``)."""
+
+    def rule(*args: Any) -> Any:
+        raise RuntimeError(
+            f"op {name!r} has no derivative with respect to its input #{i}; a gradient was "
+            "needed there (compute that input under no_grad(), or detach() it)"
+        )
+
+    return rule
 
 
 def primitive(name: str, nargs: int = 1, **kwargs: Any) -> Op:

@@ -107,3 +107,33 @@ def test_function_on_tensors_gives_tensor_gradients():
     x = Tensor([1.0, -2.0], requires_grad=True)
     Square.apply(x).sum().backward()
     np.testing.assert_allclose(x.grad, [2.0, -4.0])
+
+
+def test_backward_through_a_function_without_backward_is_explained():
+    class ForwardOnly(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+    x = Value(1.0)
+    with pytest.raises(RuntimeError, match="ForwardOnly defines no backward"):
+        ForwardOnly.apply(x).backward()
+
+
+def test_an_op_declared_without_a_derivative_for_an_input_says_so():
+    from autograd.op import Op, register
+
+    op = register(Op("test_floor_div", 2, scalar=lambda a, b: a // b, array=np.floor_divide,
+                     vjps=(lambda g, y, a, b: 0.0 * g, None)))
+    try:
+        from autograd.value import _apply2
+
+        a, b = Value(7.0), Value(2.0)
+        y = _apply2(op, a, b)
+        assert y.data == 3.0
+        with pytest.raises(RuntimeError, match="'test_floor_div' has no derivative.*input #1"):
+            y.backward()
+    finally:
+        from autograd import OPS
+
+        del OPS["test_floor_div"]
