@@ -786,7 +786,7 @@ def test_function_without_backward():
 
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = NoBackward.apply(x)
-    with pytest.raises(NotImplementedError, match="backward"):
+    with pytest.raises(RuntimeError, match="NoBackward defines no backward"):
         y.sum().backward()
 
 
