@@ -291,8 +291,13 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        """Validate a group's options (every optimizer checks ``lr``)."""
+        """Validate a group's options: ``lr`` always, and ``weight_decay`` and ``eps`` for the
+        optimizers that have them (every optimizer here but SGD has ``eps``)."""
         check_number(group, "lr", label="learning rate")
+        if "weight_decay" in group:
+            check_number(group, "weight_decay", label="weight_decay value")
+        if "eps" in group:
+            check_number(group, "eps", label="epsilon value")
 
     # -- gradients ---------------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -499,7 +504,6 @@ class SGD(Optimizer):
         super()._check_group(group)
         check_number(group, "momentum", label="momentum value")
         check_number(group, "dampening", low=None, label="dampening value")
-        check_number(group, "weight_decay", label="weight_decay value")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum > 0 and zero dampening, got "
@@ -553,9 +557,7 @@ class Adagrad(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         check_number(group, "lr_decay", label="lr_decay value")
-        check_number(group, "weight_decay", label="weight_decay value")
         check_number(group, "initial_accumulator_value")
-        check_number(group, "eps", label="epsilon value")
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
         if not state:
@@ -613,8 +615,6 @@ class RMSprop(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         check_number(group, "alpha", low=0.0, high=1.0, label="alpha value")
-        check_number(group, "eps", label="epsilon value")
-        check_number(group, "weight_decay", label="weight_decay value")
         check_number(group, "momentum", label="momentum value")
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
@@ -669,8 +669,6 @@ class Adadelta(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         check_number(group, "rho", low=0.0, high=1.0, label="rho value")
-        check_number(group, "eps", label="epsilon value")
-        check_number(group, "weight_decay", label="weight_decay value")
 
     def _update(self, p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
         rho, eps = group["rho"], group["eps"]
@@ -693,8 +691,6 @@ def _check_adam_group(group: dict[str, Any]) -> None:
         check_number(
             {"b": beta}, "b", low=0.0, high=1.0, high_inclusive=False, label=f"beta{i + 1}"
         )
-    check_number(group, "eps", label="epsilon value")
-    check_number(group, "weight_decay", label="weight_decay value")
 
 
 def _adam_step(p: Param, g: Scalar, group: dict[str, Any], state: dict[str, Any]) -> None:
