@@ -311,31 +311,53 @@ def write_outputs(out: Path, model: nn.Module, history: Any, ds: Dataset, X_trai
             files.append("decision_boundary.png")
     except ImportError as e:  # matplotlib is an optional extra
         print(f"(no plots: {e})")
-    files.append(neuron_graph(model, X_train[0], engine, out / "neuron.svg"))
+    files.append(neuron_graph(model, X_train, engine, out / "neuron.svg"))
     return files
 
 
-def neuron_graph(model: nn.Module, x: np.ndarray, engine: str, path: Path) -> str:
-    """Draw the forward and backward pass of the first hidden neuron on one sample."""
-    from viz import render_graph
+def neuron_graph(model: nn.Module, X: np.ndarray, engine: str, path: Path) -> str:
+    """Draw the forward and backward pass of one neuron of the first hidden layer on one
+    sample: the first (neuron, sample) pair, in order, where the neuron is *active*, i.e. its
+    activation's slope f′(z) is not zero. On a sample where a ReLU unit has z <= 0 every
+    gradient of ``a = f(z)`` is 0 (da/dwᵢ = f′(z)·xᵢ), which teaches nothing, so such pairs are
+    skipped; the picture's title says which pair is drawn, and why when none is active."""
+    from viz import draw_graph
 
     if engine == "value":
-        neuron = model.layers[0].neurons[0]
-        w, b = [p.data for p in neuron.w], neuron.b.data
-        activation = neuron.activation
+        layer = model.layers[0]
+        rows = [([p.data for p in n.w], n.b.data) for n in layer.neurons]
+        activation = layer.neurons[0].activation
     else:
         linear = model[0]
-        w, b = linear.weight.data[0].tolist(), float(linear.bias.data[0])
+        rows = [(w.tolist(), float(b)) for w, b in zip(linear.weight.data, linear.bias.data)]
         activation = _first_activation(model)
-    unit = nn.Neuron(len(w), activation=activation)
-    for p, v in zip(unit.w, w):
-        p.data = float(v)
-    unit.b.data = float(b)
-    xs = [Value(float(v), label=f"x{i}") for i, v in enumerate(x)]
-    a = unit(xs)
-    a.label = "a"
-    a.backward()
-    render_graph(a, path, names=unit)
+
+    def draw(j: int, i: int) -> tuple[Value, nn.Neuron]:
+        w, b = rows[j]
+        unit = nn.Neuron(len(w), activation=activation)
+        for p, v in zip(unit.w, w):
+            p.data = float(v)
+        unit.b.data = float(b)
+        xs = [Value(float(v), label=f"x{k}") for k, v in enumerate(X[i])]
+        a = unit(xs)
+        a.label = "a"
+        a.backward()
+        return a, unit
+
+    candidates = ((j, i) for j in range(len(rows)) for i in range(min(len(X), 100)))
+    found = next(((j, i) for j, i in candidates if draw(j, i)[1].b.grad != 0.0), None)
+    if found is None:
+        j, i = 0, 0
+        title = ("neuron 0 of the first layer on sample 0: f′(z) = 0 on every sample tried, "
+                 "so every gradient below is 0")
+    else:
+        j, i = found
+        title = (f"neuron {j} of the first layer on sample {i}: a = {activation}(z), "
+                 f"da/dwᵢ = f′(z)·xᵢ, da/db = f′(z)")
+    a, unit = draw(j, i)
+    g = draw_graph(a, names=unit)
+    g.attr(label=title, labelloc="t", fontsize="12")
+    path.write_bytes(g.pipe(format="svg"))
     return path.name
 
 
@@ -392,7 +414,7 @@ def demo(out: str | Path = "gradbook-demo", log: Any = print, steps: int = 100) 
         files += ["loss.png", "decision_boundary.png"]
     except ImportError as e:
         log(f"(no plots: {e})")
-    files.append(neuron_graph(model, X[0], "value", out / "neuron.svg"))
+    files.append(neuron_graph(model, X, "value", out / "neuron.svg"))
     (out / "gradcheck.txt").write_text(str(check) + "\n")
     files.append("gradcheck.txt")
     log("gradcheck at the start: d loss / d (layer 0, neuron 0), backprop vs central "

@@ -152,6 +152,12 @@ def test_demo_runs_end_to_end(tmp_path):
         assert (tmp_path / "d" / name).exists(), name
     assert "gradcheck passed" in (tmp_path / "d" / "gradcheck.txt").read_text()
     assert "notebooks/README.md" in r.stdout
+    # the neuron the demo points at is an active one: its weights' gradients da/dw = f′(z)·x
+    # are not all zero (a dead ReLU on the drawn sample would show only zeros)
+    texts = [t.text.strip() for t in ET.parse(tmp_path / "d" / "neuron.svg").iter() if t.text]
+    grads = [float(t.split()[1].replace("\u2212", "-")) for t in texts if t.startswith("grad ")]
+    assert "first layer on sample" in " ".join(texts)
+    assert sum(g != 0.0 for g in grads) >= len(grads) - 1, grads
 
 
 def test_help_has_examples():

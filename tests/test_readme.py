@@ -18,5 +18,15 @@ def test_the_readme_has_examples():
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_runs(code, tmp_path, monkeypatch, capsys):
+    """Each block runs, and a line ``print(...)  # prints: TEXT`` prints exactly TEXT (the
+    expected text is worked by hand in the README, next to the code)."""
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102 - our own docs
+    promised = re.findall(r"# prints: (.*)$", code, flags=re.M)
+    if promised:
+        printed = capsys.readouterr().out.splitlines()
+        assert printed[: len(promised)] == [p.strip() for p in promised]
+
+
+def test_the_first_quick_start_promises_its_output():
+    assert re.search(r"# prints: ", BLOCKS[0])
