@@ -136,9 +136,10 @@ demo: venv dot
 test: venv dot
 	@echo ">> ruff check ."
 	$(BIN)/ruff check .
-	echo ">> pytest $(PYTEST_ARGS)"
+	echo ">> pytest -n auto --dist worksteal $(PYTEST_ARGS)"
 	rc=0
-	$(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?
+	# -n auto: one worker per core (pytest-xdist); worksteal evens out the long notebook runs
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS) || rc=$$?
 	# Exit code 5 means pytest collected no tests: that is a failure, never a pass.
 	if [ "$$rc" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi
 	exit "$$rc"

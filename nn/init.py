@@ -5,11 +5,11 @@ Every ``*_`` function fills its argument *in place* and returns it. The argument
 optional ``generator`` (a ``numpy.random.Generator``); without it they draw from this module's
 generator, which :func:`manual_seed` reseeds.
 
-Fans follow the seeds' weight shape ``[n_out, n_in]`` (PyTorch's ``Linear.weight``): for a
+Fans follow the weight shape ``[n_out, n_in]`` (PyTorch's ``Linear.weight``): for a
 shape ``[out, in, *k]`` the receptive field is ``r = prod(k)`` (1 for a matrix),
 ``fan_in = in * r`` and ``fan_out = out * r``.
 
-Why it matters (seeds 001, 003, 004): a constant initialisation never breaks the symmetry
+Why it matters: a constant initialisation never breaks the symmetry
 between hidden units (they compute and learn the same thing), and the scale must keep the
 variance of activations and gradients roughly constant from layer to layer: Xavier/Glorot for
 tanh/sigmoid-like units, He/Kaiming for ReLU.
@@ -196,7 +196,7 @@ def constant_(tensor: T, val: float) -> T:
     """Fill with the constant ``val``.
 
     Every hidden unit then computes the same function and receives the same gradient, so they
-    stay identical under gradient descent: the symmetry problem of seeds 001 and 004.
+    stay identical under gradient descent: the symmetry problem.
     """
     return _fill(tensor, float(val))
 

@@ -2,7 +2,7 @@
 and the :func:`mlp` helper.
 
 Inputs are batches: a Tensor (or array) of shape ``(N, features)``, one sample per row. A
-``Linear`` layer stores its weight as the seeds write it, ``W`` of shape ``[out, in]``, and
+``Linear`` layer stores its weight as the lecture notes write it, ``W`` of shape ``[out, in]``, and
 computes ``x @ W.T + b`` on the batch, i.e. ``z = W a + b`` for every sample ``a``.
 """
 
@@ -221,7 +221,7 @@ def _layer_sizes(seq: Sequential) -> list[int]:
 
 class Residual(Module):
     """A residual (skip) connection: ``x + f(x)`` for a module ``f`` that keeps the shape. The
-    identity path lets gradients reach early layers undiminished (seed 002's remedy for
+    identity path lets gradients reach early layers undiminished (the classic remedy for
     vanishing gradients)."""
 
     def __init__(self, module: Module) -> None:
@@ -262,8 +262,9 @@ def dropout(
     elements are divided by the keep probability ``1 − p`` so that the expected output equals
     the input and nothing needs rescaling at test time. Out of training it is the identity.
 
-    The seed-000 example: ``a = [12.241, 47.549]``, ``noise = [0.38298, 0.78923]``, ``p = 0.5``
-    gives the mask ``[0, 1]`` and the output ``[0, 47.549 / 0.5] = [0, 95.098]``.
+    The lecture notes' dropout example: ``a = [12.241, 47.549]``,
+    ``noise = [0.38298, 0.78923]``, ``p = 0.5`` gives the mask ``[0, 1]`` and the output
+    ``[0, 47.549 / 0.5] = [0, 95.098]``.
     """
     p = _probability(p)
     if not training or p == 0.0:
@@ -398,8 +399,8 @@ def mlp(
 ) -> Sequential:
     """A fully connected network as a :class:`Sequential`.
 
-    ``mlp([784, 256, 256, 10], dropout=[0.2, 0.5])`` is seed 001's network: each hidden layer
-    is ``Linear → [BatchNorm1d] → activation → [Dropout(p)]`` and the output layer is a
+    ``mlp([784, 256, 256, 10], dropout=[0.2, 0.5])`` is the lecture notes' digits network: each
+    hidden layer is ``Linear → [BatchNorm1d] → activation → [Dropout(p)]`` and the output layer is a
     ``Linear`` (followed by ``output_activation`` if given; leave it None when the loss takes
     logits, as ``cross_entropy`` does). ``dropout`` is one probability for every hidden layer
     or a list with one per hidden layer. ``seed`` makes weights and dropout masks reproducible.

@@ -3,10 +3,10 @@
 Every weight is its own ``Value``, so a forward pass builds a graph a learner can draw and
 follow node by node. A neuron computes ``a = f(w · x + b)``; a layer is a list of neurons that
 see the same inputs; an MLP is a list of layers, each fed the previous layer's outputs. The
-input layer does no computation and is not counted: ``MLP(3, [2, 2, 1])`` is the seed-000
+input layer does no computation and is not counted: ``MLP(3, [2, 2, 1])`` is the house-price
 network with two hidden layers of two units and one output.
 
-The weights of a layer with ``nin`` inputs and ``nout`` neurons form the seeds' matrix
+The weights of a layer with ``nin`` inputs and ``nout`` neurons form the matrix
 ``W`` of shape ``[nout, nin]`` (row ``j`` holds neuron ``j``'s weights), which is the shape the
 initialisers of :mod:`nn.init` see, so ``fan_in = nin`` and ``fan_out = nout``.
 """
@@ -84,7 +84,7 @@ class Neuron(Module):
     def forward(self, x: Any) -> Value:
         if type(x) is not list or len(x) != self.nin:  # the common case needs no conversion
             x = _inputs(x, self.nin, "Neuron")
-        # z = Σ wᵢxᵢ + b: one add_n node over the products, as the seeds write it
+        # z = Σ wᵢxᵢ + b: one add_n node over the products, as the lecture notes write it
         z = sum_values([wi * xi for wi, xi in zip(self.w, x)] + [self.b])
         return z if self._fn is None else self._fn(z)
 
@@ -120,7 +120,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def weight_matrix(self) -> np.ndarray:
-        """The current weights as the seeds' ``[nout, nin]`` array (a copy)."""
+        """The current weights as the ``[nout, nin]`` array (a copy)."""
         return np.array([[w.data for w in n.w] for n in self.neurons])
 
     def bias_vector(self) -> np.ndarray:

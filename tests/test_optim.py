@@ -295,8 +295,10 @@ OPTIMIZER_CONFIGS: list[tuple[str, Callable[[list], optim.Optimizer]]] = [
 def test_value_and_tensor_parameters_follow_identical_paths(
     name: str, make: Callable[[list], optim.Optimizer]
 ) -> None:
+    # the same update rule on numpy arrays and on Python floats: elementwise numpy kernels
+    # (SIMD sqrt, pow) need not round exactly like the scalar libm calls, so allow a few ulps
     for a, b in zip(_run_tensor(make), _run_values(make), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
 
 
 def test_float32_tensor_stays_float32_in_place() -> None:

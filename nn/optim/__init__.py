@@ -3,7 +3,7 @@
 >>> opt = SGD(model.parameters(), lr=0.1, momentum=0.9)        # doctest: +SKIP
 >>> opt.zero_grad(); loss.backward(); opt.step()                # doctest: +SKIP
 
-Parameter groups exclude biases from weight decay as seed 001 does::
+Parameter groups exclude biases from weight decay as the lecture notes' digits network does::
 
     SGD([{"params": weights, "weight_decay": 1e-3}, {"params": biases}], lr=0.1)
 

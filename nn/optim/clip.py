@@ -1,4 +1,4 @@
-"""Gradient clipping, a remedy for exploding gradients (seed 002), with PyTorch's semantics."""
+"""Gradient clipping, a remedy for exploding gradients, with PyTorch's semantics."""
 
 from __future__ import annotations
 

@@ -191,7 +191,7 @@ class Optimizer:
 
     ``params`` is an iterable of parameters, or of dicts each holding ``"params"`` and any
     per-group options (e.g. ``{"params": biases, "weight_decay": 0}`` to exclude biases from
-    weight decay, seed 001). Options missing from a group take the optimizer's defaults.
+    weight decay). Options missing from a group take the optimizer's defaults.
 
     Subclasses set their defaults, check a group's options in :meth:`_check_group` and update
     one parameter in :meth:`_update`.
@@ -462,14 +462,14 @@ class SGD(Optimizer):
             g <- g + mu * b   if nesterov   else   g <- b
         w <- w - eta * g
 
-    Plain SGD (``momentum=0``) is the seeds' rule ``w <- w - eta * dL/dw``: batch, mini-batch
+    Plain SGD (``momentum=0``) is the notes' rule ``w <- w - eta * dL/dw``: batch, mini-batch
     or stochastic gradient descent depending on how many samples the loss averages over.
 
-    Momentum, seed 003 vs PyTorch: the seed writes ``v <- mu * v + eta * g; w <- w - v`` (the
+    Momentum, lecture notes vs PyTorch: the notes write ``v <- mu * v + eta * g; w <- w - v`` (the
     learning rate inside the velocity), PyTorch ``b <- mu * b + g; w <- w - eta * b``. With a
     constant ``eta`` they are the same method (``v = eta * b`` at every step, and the first
     step ``b = g`` equals ``mu * 0 + g``), so the parameters follow identical paths. They
-    differ when ``eta`` changes during training (a scheduler): in the seed's form the velocity
+    differ when ``eta`` changes during training (a scheduler): in the notes' form the velocity
     remembers the old learning rates, in PyTorch's the new rate applies at once to the whole
     accumulated buffer.
 
@@ -533,7 +533,7 @@ class Adagrad(Optimizer):
         w <- w - eta_t * g / (sqrt(s_t) + eps)
 
     Coordinates with large past gradients take small steps and rarely-updated ones large
-    steps (seed 003); since ``s_t`` only grows, the steps eventually vanish.
+    steps; since ``s_t`` only grows, the steps eventually vanish.
     """
 
     def __init__(
@@ -589,7 +589,7 @@ class RMSprop(Optimizer):
             w <- w - eta * g / (sqrt(v~) + eps)
 
     Unlike Adagrad's growing sum, the exponential average forgets old gradients, so steps
-    do not vanish (seed 003). ``eps`` is added after the square root, as in PyTorch.
+    do not vanish. ``eps`` is added after the square root, as in PyTorch.
     """
 
     def __init__(
