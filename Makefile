@@ -84,7 +84,7 @@ make_venv() {
 }
 endef
 
-.PHONY: help venv dot demo test lint notebooks bench clean distclean
+.PHONY: help venv dot chromium demo test lint notebooks bench clean distclean
 
 help:
 	@echo "make demo       bootstrap .venv and Graphviz, then run 'gradbook demo'"
@@ -94,6 +94,7 @@ help:
 	echo "make bench      benchmarks against micrograd and PyTorch, in a separate .bench-venv"
 	echo "make venv       create .venv and install gradbook with its test extras (idempotent)"
 	echo "make dot        make sure Graphviz's 'dot' is installed"
+	echo "make chromium   make sure Chromium is installed (the explore page's browser tests)"
 	echo "make clean      remove caches, build outputs and gradbook-demo/"
 	echo "make distclean  clean, and remove .venv and .bench-venv"
 
@@ -128,12 +129,32 @@ dot:
 	echo "then run make again." >&2
 	exit 1
 
+# The browser tests of viz.explore's page run it in a headless Chromium.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi
+	$(HELPERS)
+	if can_apt; then
+		apt_install chromium
+		if command -v chromium >/dev/null 2>&1; then exit 0; fi
+		echo "error: the chromium package was installed but 'chromium' is still not on PATH" >&2
+		exit 1
+	fi
+	echo "error: Chromium is not on PATH, and it cannot be installed here automatically (that" >&2
+	echo "needs apt-get as root or with passwordless sudo). The browser tests of the explore" >&2
+	echo "page need it. Install it with:" >&2
+	echo "  Debian:         sudo apt-get install chromium" >&2
+	echo "  Ubuntu:         sudo snap install chromium" >&2
+	echo "  Fedora/RHEL:    sudo dnf install chromium" >&2
+	echo "  macOS:          brew install --cask chromium" >&2
+	echo "so that a 'chromium' command is on PATH, then run make again." >&2
+	exit 1
+
 # --- the two main commands ----------------------------------------------------------------
 
 demo: venv dot
 	@$(BIN)/gradbook demo
 
-test: venv dot
+test: venv dot chromium
 	@echo ">> ruff check ."
 	$(BIN)/ruff check .
 	echo ">> pytest -n auto --dist worksteal $(PYTEST_ARGS)"

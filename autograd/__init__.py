@@ -6,7 +6,8 @@ Primitive ops are declared once, with their derivative rules, in :mod:`autograd.
 and :mod:`autograd.array_ops`; :class:`Function` lets you add your own.
 """
 
-from .backprop import backward, grad, topological_order, unbroadcast
+from .atomic import atomic_write, atomic_write_bytes, atomic_write_text
+from .backprop import backward, backward_order, grad, input_grads, topological_order, unbroadcast
 from .forward_mode import jvp
 from .function import Context, Function
 from .grad_mode import (
@@ -27,8 +28,10 @@ from .value import Value, maximum, minimum, sum_values
 __all__ = [
     "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
     "GradcheckReport", "Node",
-    "Op", "Tensor", "Value", "as_tensor", "backward", "concatenate", "detect_anomaly",
-    "enable_grad", "grad", "gradcheck", "is_anomaly_enabled", "is_grad_enabled", "jvp",
+    "Op", "Tensor", "Value", "as_tensor", "atomic_write", "atomic_write_bytes",
+    "atomic_write_text", "backward", "backward_order", "concatenate",
+    "detect_anomaly", "enable_grad", "grad", "gradcheck", "input_grads", "is_anomaly_enabled",
+    "is_grad_enabled", "jvp",
     "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",
     "sum_values", "topological_order", "unbroadcast", "where", "zero_grad",
 ]

@@ -64,6 +64,7 @@ primitive(
     jvp=lambda ts, y, a, b: _sum_tangents(
         None if ts[0] is None else ts[0] @ b, None if ts[1] is None else a @ ts[1]
     ),
+    deriv_docs=("g @ {b}ᵀ", "{a}ᵀ @ g"),
     doc="a @ b with numpy's rules for 1-D, 2-D and batched operands",
 )
 
@@ -83,6 +84,7 @@ primitive(
     array=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     vjp=lambda g, y, x, axis, keepdims: expand_to(g, x.shape, axis, keepdims),
     jvp=lambda ts, y, x, axis, keepdims: ts[0].sum(axis=axis, keepdims=keepdims),
+    deriv_docs=("g copied back over the summed axes of {x}",),
     doc="sum over axis",
 )
 primitive(
@@ -91,6 +93,7 @@ primitive(
     vjp=lambda g, y, x, axis, keepdims: expand_to(g, x.shape, axis, keepdims)
     * (y.size / x.size if x.size else 0.0),
     jvp=lambda ts, y, x, axis, keepdims: ts[0].mean(axis=axis, keepdims=keepdims),
+    deriv_docs=("g copied back over the averaged axes of {x}, divided by their size",),
     doc="mean over axis; each input receives g / (number of elements averaged)",
 )
 
@@ -112,6 +115,7 @@ for _name, _fn in (("max", np.max), ("min", np.min)):
         jvp=lambda ts, y, x, axis, keepdims: (ts[0] * _tie_weights(x, y, axis, keepdims)).sum(
             axis=axis, keepdims=keepdims
         ),
+        deriv_docs=("g sent to the extreme elements of {x} along the axes (ties share it)",),
         doc=f"{_name} over axis; ties share the gradient equally",
     )
 
@@ -123,6 +127,7 @@ primitive(
     jvp=lambda ts, y, x, axis, keepdims: (
         ts[0] * G.exp(x - expand_to(y, x.shape, axis, keepdims))
     ).sum(axis=axis, keepdims=keepdims),
+    deriv_docs=("g·exp({x} - {y}), i.e. g·softmax({x}) along the axes",),
     doc="log(sum(exp(x))) over axis, computed as m + log(sum(exp(x - m))) with m = max(x)",
 )
 
@@ -144,6 +149,7 @@ primitive(
     array=_softmax,
     vjp=lambda g, y, x, axis: y * (g - (g * y).sum(axis=axis, keepdims=True)),
     jvp=lambda ts, y, x, axis: y * (ts[0] - (ts[0] * y).sum(axis=axis, keepdims=True)),
+    deriv_docs=("{y} ⊙ (g - Σ(g ⊙ {y}) along the axis)",),
     doc="e^x / sum(e^x) along axis (shifted by the max: no overflow); "
     "Jacobian diag(y) - y yᵀ",
 )
@@ -152,6 +158,7 @@ primitive(
     array=lambda x, axis: x - _logsumexp(x, axis, True),
     vjp=lambda g, y, x, axis: g - G.exp(y) * g.sum(axis=axis, keepdims=True),
     jvp=lambda ts, y, x, axis: ts[0] - (G.exp(y) * ts[0]).sum(axis=axis, keepdims=True),
+    deriv_docs=("g - exp({y})·Σg along the axis",),
     doc="x - logsumexp(x) along axis",
 )
 
@@ -162,6 +169,7 @@ primitive(
     array=lambda x, shape: np.reshape(x, shape),
     vjp=lambda g, y, x, shape: g.reshape(x.shape),
     jvp=lambda ts, y, x, shape: ts[0].reshape(shape),
+    deriv_docs=("g reshaped to the shape of {x}",),
     doc="the same elements in another shape",
 )
 primitive(
@@ -171,6 +179,7 @@ primitive(
         None if axes is None else tuple(int(i) for i in np.argsort(axes))
     ),
     jvp=lambda ts, y, x, axes: ts[0].transpose(axes),
+    deriv_docs=("g with the axes permuted back",),
     doc="permute the axes (reverse them when axes is None)",
 )
 primitive(
@@ -178,6 +187,7 @@ primitive(
     array=lambda x, shape: np.broadcast_to(x, shape),
     vjp=lambda g, y, x, shape: G.sum_to(g, x.shape),
     jvp=lambda ts, y, x, shape: G.broadcast_to(ts[0], shape),
+    deriv_docs=("g summed over the broadcast axes",),
     doc="repeat along broadcast axes (numpy's broadcasting rule)",
 )
 primitive(
@@ -185,6 +195,7 @@ primitive(
     array=lambda x, shape: _sum_to(x, shape),
     vjp=lambda g, y, x, shape: G.broadcast_to(g, x.shape),
     jvp=lambda ts, y, x, shape: G.sum_to(ts[0], shape),
+    deriv_docs=("g broadcast back to the shape of {x}",),
     doc="sum over the axes that broadcasting to x's shape would have added or stretched",
 )
 
@@ -216,6 +227,7 @@ primitive(
     array=lambda x, index: x[index],
     vjp=lambda g, y, x, index: G.scatter(g, index, x.shape),
     jvp=lambda ts, y, x, index: ts[0][index],
+    deriv_docs=("zeros shaped like {x} with g added at index",),
     doc="x[index]: slices, integers, integer arrays, boolean masks",
 )
 primitive(
@@ -223,6 +235,7 @@ primitive(
     array=_scatter,
     vjp=lambda g, y, x, index, shape: g[index],
     jvp=lambda ts, y, x, index, shape: G.scatter(ts[0], index, shape),
+    deriv_docs=("g[index]",),
     doc="zeros of `shape` with x added at index (the gradient of getitem)",
 )
 primitive(
@@ -230,6 +243,7 @@ primitive(
     array=lambda x, dtype: x.astype(dtype),
     vjp=lambda g, y, x, dtype: g.astype(x.dtype),
     jvp=lambda ts, y, x, dtype: ts[0].astype(dtype),
+    deriv_docs=("g cast to the dtype of {x}",),
     doc="the same numbers in another float dtype",
 )
 primitive(
@@ -237,5 +251,6 @@ primitive(
     array=lambda a, b, cond: np.where(cond, a, b),
     vjp=(lambda g, y, a, b, cond: G.select(cond, g, 0.0 * g),
          lambda g, y, a, b, cond: G.select(cond, 0.0 * g, g)),
+    deriv_docs=("1 where condition holds, else 0", "0 where condition holds, else 1"),
     doc="a where condition holds, else b",
 )

@@ -14,7 +14,9 @@ A node is visited after all of its consumers: that is a reverse topological orde
 deterministic (parents are visited in argument order). Only nodes that require a gradient are
 walked. The counts return to zero by the end of the pass, so nothing is rebuilt or kept.
 
-:func:`topological_order` gives the same order as a list, for drawing and teaching.
+:func:`topological_order` lists the graph inputs first, for drawing; :func:`backward_order`
+lists the nodes in the exact order in which pass 2 visits them, for teaching. Both are reverse
+topological orders, but they can differ (a stack visits the input that became ready last first).
 """
 
 from __future__ import annotations
@@ -49,6 +51,58 @@ def topological_order(roots: Any) -> list:
             state[node] = 2
             order.append(node)
     return order
+
+
+def backward_order(root: Any) -> list:
+    """The nodes produced by an op that ``root.backward()`` visits, in the order it visits
+    them, each after all of its consumers (the root first).
+
+    The same algorithm as the two passes below: count each node's consumers (one per use:
+    ``a + a`` counts 2) among the nodes that require a gradient, then pop nodes from a stack,
+    pushing an input, in argument order, when its last consumer is done. The counts live in
+    a dict instead of the nodes' ``_pending`` slots, so the graph is left untouched.
+    """
+    count: dict = {root: 0}
+    stack = [root]
+    while stack:  # pass 1
+        for p in stack.pop().parents:
+            if p.requires_grad:
+                if p not in count:
+                    count[p] = 0
+                    stack.append(p)
+                count[p] += 1
+    order = []
+    ready = [root] if root.requires_grad else []
+    while ready:  # pass 2, without the rules
+        node = ready.pop()
+        if node._op is None:
+            continue
+        order.append(node)
+        for p in node.parents:
+            if p.requires_grad:
+                count[p] -= 1
+                if not count[p]:
+                    ready.append(p)
+    return order
+
+
+def input_grads(node: Any, g: Any) -> list:
+    """What pass 2 adds to the gradient of each input of ``node`` when ``g`` = d root / d node
+    reached it: the op's rules called as the engine calls them (``g · ∂node/∂input`` for a
+    Value), each brought to its input's shape; None for an input that needs no gradient. The
+    graph is left as it was. An input used twice (``a + a``) gets one entry per use."""
+    saved = node.grad
+    node.grad = g  # _input_grads reads the arriving gradient from the node, as pass 2 does
+    try:
+        with no_grad(), np.errstate(all="ignore"):
+            parents = node.parents
+            out = _input_grads(node, parents, False)
+    finally:
+        node.grad = saved
+    return [
+        None if t is None else _fit(t, p, node, False) if p._is_tensor else t
+        for t, p in zip(out, parents)
+    ]
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
@@ -117,7 +171,8 @@ def _propagate(roots: Sequence, create_graph: bool) -> None:
     node, each node's rules running once all of its consumers are done. Every ``_pending``
     count is back to zero at the end."""
     ready = [r for r in roots if not r._pending]
-    if not create_graph and not MODE.anomaly and not roots[0]._is_tensor:
+    anomaly = MODE.anomaly  # a thread-local read: once per pass, not once per node
+    if not create_graph and not anomaly and not roots[0]._is_tensor:
         _propagate_floats(ready)
         return
     pop, push = ready.pop, ready.append
@@ -130,7 +185,7 @@ def _propagate(roots: Sequence, create_graph: bool) -> None:
             if not p.requires_grad:
                 continue
             if gp is not None:
-                _accumulate(p, gp, node, i, create_graph)
+                _accumulate(p, gp, node, i, create_graph, anomaly)
             c = p._pending - 1
             p._pending = c
             if not c:
@@ -167,7 +222,7 @@ def _propagate_floats(ready: list) -> None:
             for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, False))):
                 if p.requires_grad:
                     if gp is not None:
-                        _accumulate(p, gp, node, i, False)
+                        _accumulate(p, gp, node, i, False, False)
                     c = p._pending - 1
                     p._pending = c
                     if not c:
@@ -235,17 +290,19 @@ def _input_grads(node: Any, parents: tuple, create_graph: bool) -> list:
 
 
 def _ieee_rule(rule: Any, g: float, y: float, args: Sequence, params: Sequence) -> float:
-    """Re-run a rule whose Python float arithmetic raised (1/0) with numpy's IEEE semantics
-    (inf, nan), as numpy would have computed it."""
+    """Re-run a rule whose Python float arithmetic raised (``1/0``, ``math.pow(0, -1.5)``,
+    ``math.cos(inf)``) on numpy float64 scalars, which give IEEE's inf and nan instead: the
+    helpers of :mod:`autograd.generic` send numpy scalars to numpy, never back to ``math``, so
+    the result is the one the Tensor engine computes for the same numbers."""
     f64 = np.float64
     with np.errstate(all="ignore"):
         return float(rule(f64(g), f64(y), *[f64(x) for x in args], *params))
 
 
-def _accumulate(p: Any, gp: Any, node: Any, i: int, create_graph: bool) -> None:
+def _accumulate(p: Any, gp: Any, node: Any, i: int, create_graph: bool, anomaly: bool) -> None:
     if p._is_tensor:
         gp = _fit(gp, p, node, create_graph)
-    if MODE.anomaly:
+    if anomaly:
         check_backward(gp, node, i)
     old = p.grad
     if old is None:

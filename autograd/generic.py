@@ -14,12 +14,18 @@ import numpy as np
 from . import numerics as nx
 from .node import Node
 
+_NUMPY = (np.ndarray, np.generic)  # arrays and numpy scalars (np.float64): IEEE arithmetic
+
 
 def _unary(name: str, on_float: Any, on_array: Any) -> Any:
     def fn(x: Any) -> Any:
+        if type(x) is float:  # the backward pass of a Value: the most frequent call
+            return on_float(x)
         if isinstance(x, Node):
             return getattr(x, name)()
-        if isinstance(x, np.ndarray):
+        if isinstance(x, _NUMPY):
+            # numpy, not math, for a numpy scalar too: the IEEE retry of a rule passes
+            # np.float64s and expects inf/nan where math raises (math.cos(inf))
             return on_array(x)
         return on_float(x)
 
@@ -39,22 +45,26 @@ sign = _unary("sign", nx.f_sign, np.sign)
 
 
 def pow(x: Any, e: Any) -> Any:  # noqa: A001 - the name of the operation
-    """x ** e with IEEE semantics on floats (math.pow: never a complex number)."""
-    if isinstance(x, (Node, np.ndarray)) or isinstance(e, (Node, np.ndarray)):
+    """x ** e: math.pow on floats (never a complex number; it raises where IEEE gives inf or
+    nan, and the engine then retries with numpy scalars), ``**`` on arrays, numpy scalars and
+    nodes (numpy's IEEE results: 0 ** -1 = inf, (-8) ** (1/3) = nan)."""
+    if type(x) is float and type(e) is float:
+        return math.pow(x, e)
+    if isinstance(x, (Node, *_NUMPY)) or isinstance(e, (Node, *_NUMPY)):
         return x**e
     return math.pow(x, e)
 
 
 def phi(x: Any) -> Any:
     """Standard normal density e^(-x²/2)/sqrt(2 pi) of a float, array or node."""
-    if isinstance(x, (Node, np.ndarray)):
+    if isinstance(x, (Node, *_NUMPY)):
         return nx.INV_SQRT_2PI * exp(-0.5 * x * x)
     return nx.f_phi(x)
 
 
 def Phi(x: Any) -> Any:  # noqa: N802
     """Standard normal CDF (1 + erf(x/sqrt 2))/2 of a float, array or node."""
-    if isinstance(x, (Node, np.ndarray)):
+    if isinstance(x, (Node, *_NUMPY)):
         return 0.5 * (1.0 + erf(x * nx.INV_SQRT_2))
     return nx.f_Phi(x)
 

@@ -56,6 +56,31 @@ def _node_for(x: Any, template: Any, requires_grad: bool) -> Node:
     return Value(x, requires_grad=requires_grad)
 
 
+def _check_eps(eps: Any) -> float:
+    """``eps`` as a float, refused unless it is a finite number > 0."""
+    value = _as_number(eps, "eps")
+    if not (value > 0 and np.isfinite(value)):
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    return value
+
+
+def _check_tolerance(tol: Any, name: str) -> float:
+    """A tolerance (``atol``, ``rtol``) as a float, refused unless it is a finite number >= 0."""
+    value = _as_number(tol, name)
+    if not (value >= 0 and np.isfinite(value)):
+        raise ValueError(f"{name} must be a finite number >= 0, got {tol!r}")
+    return value
+
+
+def _as_number(x: Any, name: str) -> float:
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a number, got {x!r}")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {x!r}") from None
+
+
 def _scalar_output(out: Any) -> float:
     data = out.data if isinstance(out, Node) else out
     arr = np.asarray(data, dtype=np.float64)
@@ -80,8 +105,7 @@ def numerical_grad(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
+    eps = _check_eps(eps)
     items, single = _split(inputs)
     raws = [_raw(x, i) for i, x in enumerate(items)]
 
@@ -132,12 +156,18 @@ class GradcheckError(AssertionError):
 @dataclass
 class GradcheckReport:
     """The comparison of analytic and numerical gradients, one row per input (for an array,
-    its worst element). Truthy when every element is within ``atol + rtol·|numeric|``."""
+    its worst element: a non-finite one first). Truthy when every element of both gradients
+    is finite and ``|analytic − numeric| <= atol + rtol·|numeric|``.
+
+    A row's ``problem`` says in words why it failed when a gradient is not finite (a NaN
+    compares false with everything, so no tolerance could flag it); ``value`` is f at the
+    inputs."""
 
     rows: list = field(default_factory=list)
     atol: float = 1e-5
     rtol: float = 1e-3
     ok: bool = True
+    value: float = 0.0
 
     def __bool__(self) -> bool:
         return self.ok
@@ -150,6 +180,9 @@ class GradcheckReport:
                 f"{r['input']:<16}{r['analytic']:>14.6g}{r['numeric']:>14.6g}"
                 f"{r['abs_err']:>12.3g}{r['rel_err']:>12.3g}  {'yes' if r['ok'] else 'NO'}"
             )
+        lines += [r["problem"] for r in self.rows if r.get("problem")]
+        if not np.isfinite(self.value):
+            lines.append(f"f = {self.value!r} at these inputs: there is no gradient to check")
         verdict = "gradcheck passed" if self.ok else "gradcheck FAILED"
         lines.append(f"{verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
         return "\n".join(lines)
@@ -168,10 +201,16 @@ def gradcheck(
 ) -> GradcheckReport:
     """Compare the engine's gradient of ``f`` at ``inputs`` with central differences.
 
-    Passes when ``|analytic − numeric| <= atol + rtol·|numeric|`` for every input element.
-    Returns a :class:`GradcheckReport` (a per-input table); raises :class:`GradcheckError`
-    with that table when the check fails and ``raise_exception`` is true.
+    Passes when, for every input element, both gradients are finite and
+    ``|analytic − numeric| <= atol + rtol·|numeric|``; a NaN or infinite gradient on either
+    side is a failure with its own message. ``eps`` must be finite and > 0, ``atol`` and
+    ``rtol`` finite and >= 0 (ValueError otherwise). Returns a :class:`GradcheckReport` (a
+    per-input table); raises :class:`GradcheckError` with that table when the check fails and
+    ``raise_exception`` is true.
     """
+    eps = _check_eps(eps)
+    atol = _check_tolerance(atol, "atol")
+    rtol = _check_tolerance(rtol, "rtol")
     items, _ = _split(inputs)
     raws = [_raw(x, i) for i, x in enumerate(items)]
     nodes = [_node_for(v, t, True) for v, t in zip(raws, items)]
@@ -181,24 +220,30 @@ def gradcheck(
             "gradcheck: f must return a Value or a one-element Tensor computed from its "
             f"inputs; it returned {out!r}"
         )
-    _scalar_output(out)
+    value = _scalar_output(out)
     analytic = _grad(out, nodes, allow_unused=True)
     numeric = numerical_grad(f, list(raws), eps=eps, method=method)
-    report = GradcheckReport(atol=atol, rtol=rtol)
+    report = GradcheckReport(atol=atol, rtol=rtol, value=value)
     for i, (item, a, n) in enumerate(zip(items, analytic, numeric)):
         name = getattr(item, "label", "") or f"#{i}"
         a = np.zeros_like(n) if a is None else np.asarray(a, dtype=np.float64)
         n = np.asarray(n, dtype=np.float64)
-        err = np.abs(a - n)
-        bad = err > atol + rtol * np.abs(n)
-        rel = err / np.maximum(np.abs(n), 1e-12)
-        margin = err - (atol + rtol * np.abs(n))  # the element furthest outside tolerance
-        worst = np.unravel_index(int(np.argmax(margin)), err.shape) if err.ndim else ()
+        with np.errstate(all="ignore"):  # inf - inf: the non-finite test below catches it
+            err = np.abs(a - n)
+            rel = err / np.maximum(np.abs(n), 1e-12)
+            margin = err - (atol + rtol * np.abs(n))
+        finite = np.isfinite(a) & np.isfinite(n)
+        # written as "not within tolerance", not "> tolerance": a NaN error fails too
+        bad = ~finite | ~(margin <= 0)
+        # the element to show: the first non-finite one, else the furthest outside tolerance
+        flat = int(np.argmin(finite)) if not finite.all() else int(np.argmax(margin))
+        worst = np.unravel_index(flat, err.shape) if err.ndim else ()
         label = name if not err.ndim else f"{name}[{', '.join(str(int(k)) for k in worst)}]"
         report.rows.append({
             "input": label, "analytic": float(a[worst]), "numeric": float(n[worst]),
             "abs_err": float(err[worst]), "rel_err": float(rel[worst]),
             "ok": not bool(np.any(bad)), "bad_elements": int(np.sum(bad)),
+            "problem": _non_finite_problem(name, a, n, int(np.sum(~finite))),
         })
         report.ok &= not bool(np.any(bad))
     if not report.ok and raise_exception:
@@ -206,3 +251,28 @@ def gradcheck(
     return report
 
 
+def _non_finite_problem(name: str, a: np.ndarray, n: np.ndarray, count: int) -> str:
+    """Why input ``name`` fails because a gradient is NaN or infinite, in words ('' if none
+    is), naming the first non-finite element on each side."""
+    if not count:
+        return ""
+    sides = []
+    if not np.all(np.isfinite(a)):
+        sides.append(f"the engine's gradient is {_first_non_finite(a)}")
+    if not np.all(np.isfinite(n)):
+        sides.append(
+            f"the numerical gradient is {_first_non_finite(n)} (f is not finite, or not "
+            "defined, within eps of the point)"
+        )
+    where = f" in {count} of {a.size} elements" if a.ndim else ""
+    return f"{name}: not finite{where}: " + "; ".join(sides)
+
+
+def _first_non_finite(x: np.ndarray) -> str:
+    """The first NaN or infinity of ``x``, with its index for an array ('nan at [1, 2]')."""
+    flat = int(np.argmin(np.isfinite(x).reshape(-1)))
+    text = repr(float(x.reshape(-1)[flat]))
+    if not x.ndim:
+        return text
+    index = ", ".join(str(int(k)) for k in np.unravel_index(flat, x.shape))
+    return f"{text} at [{index}]"

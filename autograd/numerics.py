@@ -52,7 +52,8 @@ _erf_ufunc = np.frompyfunc(math.erf, 1, 1)
 def a_erf(x: np.ndarray) -> np.ndarray:
     """The error function elementwise (numpy has none; math.erf is exact to the last bit)."""
     x = np.asarray(x)
-    return _erf_ufunc(x).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    # np.asarray, not .astype: on a 0-d array the object ufunc returns a bare Python float
+    return np.asarray(_erf_ufunc(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
 
 
 def f_Phi(x: float) -> float:  # noqa: N802 - the usual name of the normal CDF

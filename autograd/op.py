@@ -33,6 +33,13 @@ class Op:
     test suite reads both to check every registered op automatically. ``elementwise`` ops get
     forward-mode rules from their ``vjps`` (a diagonal Jacobian is its own transpose); others
     declare ``jvp(tangents, y, *inputs, *params)``.
+
+    ``deriv_docs`` says in words what each input's rule computes, for teaching tools
+    (:func:`viz.explore` shows it next to the numbers): for an elementwise op, the local
+    derivative ∂y/∂input (the rule multiplies the arriving gradient by it); for any other op,
+    the vector-Jacobian product with ``g`` standing for the arriving gradient. Placeholders
+    name the inputs as the rules do (``{x}`` for a one-input op, ``{a}`` and ``{b}`` for two),
+    ``{y}`` the output and ``{<param>}`` a parameter; a variadic op gives one text for all.
     """
 
     name: str
@@ -46,6 +53,7 @@ class Op:
     domain: tuple[tuple[float, float], ...] = ()
     kinks: tuple[float, ...] = ()
     doc: str = ""
+    deriv_docs: tuple[str, ...] = ()
     method: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -109,21 +117,3 @@ def primitive(name: str, nargs: int = 1, **kwargs: Any) -> Op:
         vjps = (vjps,)
     return register(Op(name, nargs, vjps=tuple(vjps or ()), **kwargs))
 
-
-def run_rule(rule: Rule, g: Any, y: Any, args: Sequence[Any], params: Sequence[Any]) -> Any:
-    """Call a derivative rule on plain numbers, falling back to numpy's IEEE arithmetic when a
-    Python float operation raises (a division by zero gives inf, as numpy would)."""
-    try:
-        return rule(g, y, *args, *params)
-    except (ArithmeticError, ValueError):
-        with np.errstate(all="ignore"):
-            arr = [np.asarray(a, dtype=np.float64) if isinstance(a, float) else a for a in args]
-            out = rule(
-                np.asarray(g, dtype=np.float64) if isinstance(g, float) else g,
-                np.asarray(y, dtype=np.float64) if isinstance(y, float) else y,
-                *arr,
-                *params,
-            )
-        if isinstance(out, np.ndarray) and out.ndim == 0 and isinstance(g, float):
-            return float(out)
-        return out

@@ -31,24 +31,28 @@ primitive(
     "add", 2, method=False,
     scalar=operator.add, array=np.add,
     vjp=(lambda g, y, a, b: g, lambda g, y, a, b: g),
+    deriv_docs=("1", "1"),
     domain=((-3, 3), (-3, 3)), doc="a + b",
 )
 primitive(
     "sub", 2, method=False,
     scalar=operator.sub, array=np.subtract,
     vjp=(lambda g, y, a, b: g, lambda g, y, a, b: -g),
+    deriv_docs=("1", "-1"),
     domain=((-3, 3), (-3, 3)), doc="a - b",
 )
 primitive(
     "mul", 2, method=False,
     scalar=operator.mul, array=np.multiply,
     vjp=(lambda g, y, a, b: g * b, lambda g, y, a, b: g * a),
+    deriv_docs=("{b}", "{a}"),
     domain=((-3, 3), (-3, 3)), doc="a * b (the Hadamard product for arrays)",
 )
 primitive(
     "div", 2, method=False,
     scalar=operator.truediv, array=np.divide,
     vjp=(lambda g, y, a, b: g / b, lambda g, y, a, b: -g * y / b),
+    deriv_docs=("1/{b}", "-{a}/{b}²"),
     domain=((-3, 3), (0.5, 3)), doc="a / b",
 )
 
@@ -62,12 +66,14 @@ primitive(
     "pow", 2, method=False,
     scalar=math.pow, array=np.power,
     vjp=(lambda g, y, a, b: g * b * G.pow(a, b - 1), _pow_exponent_rule),
+    deriv_docs=("{b}·{a}^({b} - 1)", "{a}^{b}·log({a})"),
     domain=((0.5, 3), (-2, 2)), doc="a ** b with both sides differentiable",
 )
 primitive(
     "pow_const", 1, method=False, params=("exponent",),
     scalar=math.pow, array=np.power,
     vjp=lambda g, y, x, c: 0.0 * g if c == 0 else g * c * G.pow(x, c - 1),
+    deriv_docs=("{exponent}·{x}^({exponent} - 1)",),
     domain=((0.5, 3),), doc="x ** c for a constant c",
 )
 
@@ -82,6 +88,7 @@ def _rpow_rule(g, y, x, c):
 primitive(
     "rpow_const", 1, method=False, params=("base",),
     scalar=lambda x, c: math.pow(c, x), array=lambda x, c: np.power(c, x),
+    deriv_docs=("{base}^{x}·log({base})",),
     vjp=_rpow_rule, domain=((-2, 2),), doc="c ** x for a constant base c",
 )
 primitive(
@@ -89,68 +96,85 @@ primitive(
     scalar=lambda *xs: sum(xs), array=lambda *xs: sum(xs),
     vjp=lambda g, y, xs, i: g,
     domain=((-3, 3), (-3, 3), (-3, 3)),
+    deriv_docs=("1",),
     doc="x1 + x2 + ... + xn as one node (a neuron's weighted sum z = Σ wᵢxᵢ + b)",
 )
 primitive(
     "neg", 1, method=False,
     scalar=operator.neg, array=np.negative,
+    deriv_docs=("-1",),
     vjp=lambda g, y, x: -g, domain=((-3, 3),), doc="-x",
 )
 primitive(
     "abs", 1, method=False,
     scalar=abs, array=np.abs,
+    deriv_docs=("sign({x})",),
     vjp=lambda g, y, x: g * G.sign(x), domain=((-3, 3),), kinks=(0.0,), doc="|x|, abs'(0) = 0",
 )
 
 # --- elementary functions -----------------------------------------------------------------
 
 primitive("exp", scalar=math.exp, array=np.exp, vjp=lambda g, y, x: g * y,
+          deriv_docs=("exp({x})",),
           domain=((-3, 3),), doc="e^x; derivative e^x")
 primitive("log", scalar=math.log, array=np.log, vjp=lambda g, y, x: g / x,
+          deriv_docs=("1/{x}",),
           domain=((0.2, 5),), doc="natural log; derivative 1/x; log(0) = -inf, log(-1) = nan")
 primitive("sqrt", scalar=math.sqrt, array=np.sqrt, vjp=lambda g, y, x: g * 0.5 / y,
+          deriv_docs=("1/(2·sqrt({x}))",),
           domain=((0.2, 5),), doc="square root; derivative 1/(2 sqrt x)")
 primitive("sin", scalar=math.sin, array=np.sin, vjp=lambda g, y, x: g * G.cos(x),
+          deriv_docs=("cos({x})",),
           domain=((-4, 4),), doc="sine; derivative cos x")
 primitive("cos", scalar=math.cos, array=np.cos, vjp=lambda g, y, x: -g * G.sin(x),
+          deriv_docs=("-sin({x})",),
           domain=((-4, 4),), doc="cosine; derivative -sin x")
 primitive("erf", scalar=math.erf, array=nx.a_erf,
           vjp=lambda g, y, x: g * (2.0 / math.sqrt(math.pi)) * G.exp(-x * x),
+          deriv_docs=("2/√π·exp(-{x}²)",),
           domain=((-3, 3),), doc="error function; derivative 2/sqrt(pi) e^(-x²)")
 primitive("sign", scalar=nx.f_sign, array=np.sign, vjp=lambda g, y, x: 0.0 * g,
+          deriv_docs=("0",),
           domain=((0.1, 3),), doc="sign of x (-1, 0, 1); derivative 0")
 
 # --- activation functions -----------------------------------------------------------------
 
 primitive("tanh", scalar=math.tanh, array=np.tanh, vjp=lambda g, y, x: g * (1.0 - y * y),
+          deriv_docs=("1 - tanh²({x})",),
           domain=((-4, 4),), doc="tanh x = 2 sigmoid(2x) - 1; derivative 1 - tanh² x")
 primitive("sigmoid", scalar=nx.f_sigmoid, array=nx.a_sigmoid,
           vjp=lambda g, y, x: g * y * (1.0 - y),
+          deriv_docs=("σ({x})(1 - σ({x}))",),
           domain=((-6, 6),), doc="1 / (1 + e^-x); derivative s(1 - s), at most 1/4 (at 0)")
 primitive("relu", scalar=lambda x: 0.0 if x <= 0.0 else x,
           array=lambda x: np.maximum(x, 0),
           vjp=lambda g, y, x: g * (x > 0), kinks=(0.0,),
+          deriv_docs=("1 if {x} > 0, else 0",),
           domain=((-3, 3),), doc="max(x, 0); derivative step(x) with relu'(0) = 0")
 primitive("leaky_relu", params=("negative_slope",),
           scalar=lambda x, s: x if x > 0.0 else s * x,
           array=lambda x, s: np.where(x > 0, x, s * x),
           vjp=lambda g, y, x, s: g * G.select(x > 0, 1.0, s), kinks=(0.0,),
+          deriv_docs=("1 if {x} > 0, else {negative_slope}",),
           domain=((-3, 3),), doc="x for x > 0, negative_slope * x otherwise")
 primitive("elu", params=("alpha",),
           scalar=lambda x, a: x if x > 0.0 else a * math.expm1(x),
           array=lambda x, a: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0))),
           vjp=lambda g, y, x, a: g * G.select(x > 0, 1.0, y + a), kinks=(0.0,),
+          deriv_docs=("1 if {x} > 0, else {y} + {alpha}",),
           domain=((-3, 3),), doc="x for x > 0, alpha (e^x - 1) otherwise")
 primitive("softplus", params=("beta",),
           scalar=lambda x, b: nx.f_softplus(b * x) / b,
           array=lambda x, b: nx.a_softplus(b * x) / b,
           vjp=lambda g, y, x, b: g * G.sigmoid(b * x),
+          deriv_docs=("σ({beta}·{x})",),
           domain=((-4, 4),), doc="log(1 + e^(beta x)) / beta; derivative sigmoid(beta x)")
 primitive("swish", params=("beta",),
           scalar=lambda x, b: x * nx.f_sigmoid(b * x),
           array=lambda x, b: x * nx.a_sigmoid(b * x),
           vjp=lambda g, y, x, b: g * _swish_slope(x, b),
           domain=((-4, 4),),
+          deriv_docs=("s + {beta}·{x}·s(1 - s), s = σ({beta}·{x})",),
           doc="x sigmoid(beta x); beta = 0 gives x/2, beta -> inf approaches relu; "
               "derivative s + beta x s (1 - s) with s = sigmoid(beta x)")
 
@@ -170,6 +194,7 @@ def _gelu_tanh_slope(x):
 primitive("gelu_exact", method=False, scalar=lambda x: x * nx.f_Phi(x),
           array=lambda x: x * nx.a_Phi(x),
           vjp=lambda g, y, x: g * (G.Phi(x) + x * G.phi(x)),
+          deriv_docs=("Φ({x}) + {x}·φ({x})",),
           domain=((-4, 4),), doc="x Phi(x), Phi the normal CDF; derivative Phi(x) + x phi(x)")
 primitive("gelu_tanh", method=False,
           scalar=lambda x: 0.5 * x * (1.0 + math.tanh(
@@ -177,38 +202,52 @@ primitive("gelu_tanh", method=False,
           array=lambda x: 0.5 * x * (1.0 + np.tanh(
               nx.SQRT_2_OVER_PI * (x + nx.GELU_TANH_C * x * x * x))),
           vjp=lambda g, y, x: g * _gelu_tanh_slope(x),
+          deriv_docs=("(1 + t)/2 + {x}(1 - t²)u′/2, t = tanh(u), u = √(2/π)({x} + 0.044715{x}³)",),
           domain=((-4, 4),), doc="0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³)))")
 primitive("gelu_sigmoid", method=False,
           scalar=lambda x: x * nx.f_sigmoid(nx.GELU_SIGMOID_C * x),
           array=lambda x: x * nx.a_sigmoid(nx.GELU_SIGMOID_C * x),
           vjp=lambda g, y, x: g * _swish_slope(x, nx.GELU_SIGMOID_C),
+          deriv_docs=("s + 1.702·{x}·s(1 - s), s = σ(1.702·{x})",),
           domain=((-4, 4),), doc="x sigmoid(1.702 x)")
 primitive("hard_sigmoid", scalar=lambda x: max(min(0.25 * x + 0.5, 1.0), 0.0),
           array=lambda x: np.clip(0.25 * x + 0.5, 0.0, 1.0),
           vjp=lambda g, y, x: g * 0.25 * ((x > -2.0) & (x < 2.0)), kinks=(-2.0, 2.0),
-          domain=((-4, 4),), doc="max(min(0.25x + 0.5, 1), 0) (the seeds' Hard-Logistic)")
+          deriv_docs=("0.25 if -2 < {x} < 2, else 0",),
+          domain=((-4, 4),), doc="max(min(0.25x + 0.5, 1), 0) (the notes' Hard-Logistic)")
 primitive("hard_tanh", scalar=lambda x: max(min(x, 1.0), -1.0),
           array=lambda x: np.clip(x, -1.0, 1.0),
           vjp=lambda g, y, x: g * ((x > -1.0) & (x < 1.0)), kinks=(-1.0, 1.0),
+          deriv_docs=("1 if -1 < {x} < 1, else 0",),
           domain=((-3, 3),), doc="max(min(x, 1), -1)")
 primitive("step", scalar=lambda x: 1.0 if x > 0.0 else 0.0,
           array=lambda x: (x > 0).astype(x.dtype if x.dtype.kind == "f" else np.float64),
           vjp=lambda g, y, x: 0.0 * g, kinks=(0.0,),
+          deriv_docs=("0",),
           domain=((-3, 3),), doc="1 for x > 0, else 0 (the MP neuron); derivative 0")
 
 # --- two-argument elementwise functions ----------------------------------------------------
 
-primitive("maximum", 2, method=False, scalar=lambda a, b: a if a >= b else b, array=np.maximum,
+# a != a: NaN propagates from either side, as np.maximum and PyTorch do
+primitive("maximum", 2, method=False, scalar=lambda a, b: a if a >= b or a != a else b,
+          array=np.maximum,
           vjp=(lambda g, y, a, b: g * G.select(a == b, 0.5, a > b),
                lambda g, y, a, b: g * G.select(a == b, 0.5, b > a)),
+          deriv_docs=("1 if {a} > {b}, 1/2 if {a} = {b}, else 0",
+                      "1 if {b} > {a}, 1/2 if {a} = {b}, else 0"),
           domain=((-3, 3), (-3, 3)), doc="elementwise max; equal inputs share the gradient")
-primitive("minimum", 2, method=False, scalar=lambda a, b: a if a <= b else b, array=np.minimum,
+# a != a: NaN propagates from either side, as np.minimum and PyTorch do
+primitive("minimum", 2, method=False, scalar=lambda a, b: a if a <= b or a != a else b,
+          array=np.minimum,
           vjp=(lambda g, y, a, b: g * G.select(a == b, 0.5, a < b),
                lambda g, y, a, b: g * G.select(a == b, 0.5, b < a)),
+          deriv_docs=("1 if {a} < {b}, 1/2 if {a} = {b}, else 0",
+                      "1 if {b} < {a}, 1/2 if {a} = {b}, else 0"),
           domain=((-3, 3), (-3, 3)), doc="elementwise min; equal inputs share the gradient")
 primitive("clip", params=("lo", "hi"),
           scalar=lambda x, lo, hi: max(min(x, hi), lo),
           array=lambda x, lo, hi: np.clip(x, lo, hi),
           vjp=lambda g, y, x, lo, hi: g * ((x >= lo) & (x <= hi)), kinks=(-1.0, 1.0),
           domain=((-3, 3),), extra={"test_params": (-1.0, 1.0)},
+          deriv_docs=("1 if {lo} ≤ {x} ≤ {hi}, else 0",),
           doc="x limited to [lo, hi]; the gradient passes on the closed interval")

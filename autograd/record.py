@@ -1,7 +1,7 @@
 """The slow path of recording an op: no-grad mode and anomaly detection.
 
 The fast path (gradients on, no anomaly detection) is inlined in the node classes; whenever
-``MODE.record`` is False they call :func:`finish_slow` instead.
+the calling thread's ``MODE.record`` is False they call :func:`finish_slow` instead.
 """
 
 from __future__ import annotations

@@ -65,7 +65,6 @@ class Tensor(Node):
     """
 
     __slots__ = ()
-    __array_ufunc__ = None  # numpy defers to the Tensor's reflected operators
     _is_tensor = True
     _grad_zero = None
 
@@ -123,6 +122,21 @@ class Tensor(Node):
 
     def _unary(self, name: str, params: tuple | None) -> Tensor:
         return apply_op(OPS[name], (self,), params)
+
+    # -- numpy's protocols: np.sum(t), np.exp(t), array + t (see autograd.interop) -----------
+    def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
+        """``np.sum(t)``, ``np.reshape(t, s)``, ...: the Tensor op, or a TypeError naming the
+        function when none exists (never an array cut off from the graph)."""
+        from .interop import array_function
+
+        return array_function(func, types, args, kwargs)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(t)``, ``array + t``, ``array < t``: the Tensor op (a comparison gives a
+        boolean array), or a TypeError naming the ufunc when none exists."""
+        from .interop import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
 
     # -- array-like attributes ---------------------------------------------------------------
     @property

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import primitives as _primitives  # noqa: F401 - registers the ops
-from .grad_mode import MODE
+from .grad_mode import ALL_THREADS, MODE
 from .node import CONSTANT, MANY, Node, link
 from .op import OPS, Op
 from .record import finish_slow
@@ -169,7 +169,7 @@ def _apply1(op: Op, x: Value, params: tuple | None) -> Value:
         y = op.scalar(x.data, *params) if params else op.scalar(x.data)
     except (ArithmeticError, ValueError):
         y = op.scalar_ieee(x.data, *(params or ()))
-    if MODE.record:
+    if ALL_THREADS.record or MODE.record:
         return Value(y, "", True, x, None, op, params)
     return finish_slow(Value, y, op, (x,), params)
 
@@ -180,7 +180,7 @@ def _apply2(op: Op, a: Value, b: Value) -> Value:
         y = op.scalar(a.data, b.data)
     except (ArithmeticError, ValueError):
         y = op.scalar_ieee(a.data, b.data)
-    if MODE.record:
+    if ALL_THREADS.record or MODE.record:
         return Value(y, "", True, a, b, op)
     return finish_slow(Value, y, op, (a, b), None)
 
@@ -193,7 +193,7 @@ def _unary_method(op: Op):
             y = f(self.data)
         except (ArithmeticError, ValueError):
             y = op.scalar_ieee(self.data)
-        if MODE.record:
+        if ALL_THREADS.record or MODE.record:
             # the fields of Value.__init__, set directly: this line runs once per node
             out = _new(Value)
             out.data = y
@@ -226,7 +226,7 @@ def _binary_methods(op: Op):
             y = f(self.data, other.data)
         except (ArithmeticError, ValueError):
             y = op.scalar_ieee(self.data, other.data)
-        if MODE.record:
+        if ALL_THREADS.record or MODE.record:
             out = _new(Value)  # as in the unary method
             out.data = y
             out.grad = 0.0
@@ -279,7 +279,7 @@ def sum_values(values: Iterable[Any]) -> Any:
             return apply_op(op, tuple(as_tensor(v) for v in nodes))
         nodes = tuple(v if type(v) is Value else Value.constant(_as_float(v)) for v in nodes)
         y = op.scalar(*[v.data for v in nodes])
-    if MODE.record:
+    if ALL_THREADS.record or MODE.record:
         return Value(y, "", True, nodes, MANY, op)
     return finish_slow(Value, y, op, nodes, None)
 

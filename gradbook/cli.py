@@ -5,14 +5,25 @@ Examples::
     gradbook --version
     gradbook demo                  # one neuron, forward and backward, graph in gradbook-demo/
     gradbook demo --out /tmp/gb    # same, writing into /tmp/gb
+
+Every error is one line on standard error, never a traceback. Exit codes: 0 success; 1 the
+command ran and failed (a gradient check that does not pass, training that diverged, Graphviz
+missing or failing, an internal error); 2 bad input (options, expressions, data files, output
+paths); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Set GRADBOOK_DEBUG=1 to see the
+traceback of an internal error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
+import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from gradbook import __version__
 
@@ -21,16 +32,20 @@ DEMO_DIR = "gradbook-demo"
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     """micrograd's moons demo on the scalar engine, with everything written to --out."""
-    from gradbook.jobs import demo
+    from gradbook.jobs import JobError, demo
 
-    result = demo(args.out, steps=args.steps)
+    try:
+        result = demo(args.out, steps=args.steps, force=args.force)
+    except JobError as e:
+        raise UsageError(str(e)) from None
     out = Path(args.out)
     print(f"\nfinal training accuracy {result['accuracy']:.0%}, loss {result['loss']:.4f}")
     print(f"written to {out.resolve()}:")
     for name in result["files"]:
         print(f"  {out / name}")
-    print("next: open neuron.svg and decision_boundary.png, then the course: "
-          "notebooks/README.md (make notebooks)")
+    print("next: open neuron.html in a browser to step through backpropagation, look at "
+          "neuron.svg and decision_boundary.png, then the course: notebooks/README.md "
+          "(make notebooks)")
     return 0 if result["gradcheck"] else 1
 
 
@@ -49,9 +64,14 @@ def _cmd_train(args: argparse.Namespace) -> int:
         loss=args.loss, optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
         batch_size=args.batch_size, dropout=args.dropout, weight_decay=args.weight_decay,
         seed=args.seed, out=args.out, progress=not args.no_progress, samples=args.samples,
+        task=args.task, force=args.force,
     )
+    from nn.train import NonFiniteLossError
+
     try:
         summary = train(cfg)
+    except NonFiniteLossError as e:
+        raise CommandFailed(f"{e}; nothing was written") from None
     except (JobError, FileNotFoundError, ValueError, ImportError) as e:
         raise UsageError(str(e).splitlines()[0] if str(e) else repr(e)) from None
     out = Path(args.out)
@@ -61,6 +81,30 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 class UsageError(Exception):
     """Bad input from the command line: printed as one line, exit code 2."""
+
+
+class CommandFailed(Exception):
+    """The command ran but failed (training diverged, dot failed): one line, exit code 1."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that cleanup (staging folders, dot) runs."""
+
+
+def _output_file(path_text: str) -> Path:
+    """The file ``-o`` names, refused early when it cannot be written: a folder, or a file in
+    a folder that is not writable."""
+    path = Path(path_text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"-o names a folder, not a file: {path_text}")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path_text}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path_text}: permission denied")
+    return path
 
 
 def _variables(items: list[str], expression: str) -> tuple[Any, dict[str, float]]:
@@ -79,27 +123,65 @@ def _cmd_graph(args: argparse.Namespace) -> int:
     from autograd import Value
 
     f, values = _variables(args.assignments, args.expression)
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() or "svg")
+    if fmt not in ("svg", "png", "pdf"):
+        raise UsageError(f"unknown output format {fmt!r}; use svg, png or pdf")
+    target = _output_file(args.output)
     leaves = [Value(v, label=k) for k, v in values.items()]
-    out = f(*leaves)
+    out = _evaluate(f, leaves)
     if not out.label:
         out.label = "out"
     if out.requires_grad:
         out.backward()
-    print(f"{args.expression} = {out.data:.6g}")
+    shown = args.expression if len(args.expression) <= 70 else args.expression[:67] + "..."
+    print(f"{shown} = {out.data:.6g}")
     for leaf in leaves:
         print(f"  d/d{leaf.label} = {leaf.grad:.6g}")
-    from viz import GraphvizNotFoundError, render_graph
+    from viz import render_graph
 
-    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() or "svg")
-    if fmt not in ("svg", "png", "pdf"):
-        raise UsageError(f"unknown output format {fmt!r}; use svg, png or pdf")
     try:
-        path = render_graph(out, args.output, format=fmt, rankdir=args.rankdir,
+        path = render_graph(out, target, format=fmt, rankdir=args.rankdir,
                             show_grad=not args.no_grad)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+    print(f"graph written to {path}")
+    return 0
+
+
+def _evaluate(f: Callable[..., Any], leaves: list) -> Any:
+    """``f(*leaves)``, an operation the engine refuses (``clip(x, 2, 1)``) being bad input."""
+    from gradbook.expr import ExpressionError
+
+    try:
+        return f(*leaves)
+    except ExpressionError as e:
+        raise UsageError(str(e)) from None
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    """Parse the expression and write a page that steps through its backward pass."""
+    from autograd import Value
+    from viz import GraphvizNotFoundError, explore
+
+    f, values = _variables(args.assignments, args.expression)
+    leaves = [Value(v, label=k) for k, v in values.items()]
+    out = f(*leaves)
+    if not out.label:
+        out.label = "out"
+    try:
+        page = explore(out, rankdir=args.rankdir)
+        path = page.save(args.output)
+    except (ValueError, TypeError) as e:
+        raise UsageError(str(e)) from None
     except GraphvizNotFoundError as e:
         print(f"gradbook: {e}", file=sys.stderr)
         return 1
-    print(f"graph written to {path}")
+    except OSError as e:
+        raise UsageError(f"cannot write {args.output!r}: {e.strerror or e}") from None
+    print(f"{args.expression} = {out.data:.6g}")
+    for leaf in leaves:
+        print(f"  d/d{leaf.label} = {page.grads.get(leaf, 0.0):.6g}")
+    print(f"page written to {path} ({len(page)} steps): open it in a browser")
     return 0
 
 
@@ -111,14 +193,63 @@ def _cmd_gradcheck(args: argparse.Namespace) -> int:
     if not values:
         raise UsageError("give at least one variable, e.g. x=1.3")
     leaves = [Value(v, label=k) for k, v in values.items()]
-    report = gradcheck(f, leaves, eps=args.eps, atol=args.atol, rtol=args.rtol,
-                       method=args.method, raise_exception=False)
+    if not _evaluate(f, leaves).requires_grad:
+        raise UsageError(f"{args.expression!r} does not depend on {', '.join(values)}: "
+                         "there is no gradient to check")
+    try:
+        report = gradcheck(f, [Value(v, label=k) for k, v in values.items()], eps=args.eps,
+                           atol=args.atol, rtol=args.rtol, method=args.method,
+                           raise_exception=False)
+    except ValueError as e:  # gradcheck's own checks of eps and the tolerances
+        raise UsageError(str(e).splitlines()[0]) from None
     print(report)
     return 0 if report else 1
 
 
+def _number(low: float, *, strict: bool = True, high: float | None = None,
+            ) -> Callable[[str], float]:
+    """An argparse type: a finite float above ``low`` (``>= low`` unless ``strict``) and below
+    ``high``."""
+    rule = f"{'>' if strict else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        ok = math.isfinite(value) and (value > low if strict else value >= low)
+        if not ok or (high is not None and not value < high):
+            raise argparse.ArgumentTypeError(f"must be a finite number {rule}, got {text}")
+        return value
+
+    return parse
+
+
+def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer in ``[low, high]``."""
+    rule = f">= {low}" if high is None else f"from {low} to {high:,}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {text}")
+        return value
+
+    return parse
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block before them)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="gradbook",
         description="gradbook: reverse-mode automatic differentiation, built to be read, "
         "run and trusted.",
@@ -140,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--out", default=DEMO_DIR, metavar="DIR", help=f"output directory (default: {DEMO_DIR})"
     )
-    demo.add_argument("--steps", type=int, default=100, help="SGD steps (default 100)")
+    demo.add_argument("--steps", type=_integer(1), default=100, help="SGD steps (default 100)")
+    demo.add_argument("--force", action="store_true",
+                      help="replace OUT even when it is a non-empty folder of other files")
     demo.set_defaults(func=_cmd_demo)
 
     tr = sub.add_parser(
@@ -157,24 +290,33 @@ def build_parser() -> argparse.ArgumentParser:
         "  gradbook train --data idx:~/fashion --hidden 256,256 --dropout 0.2",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from gradbook.jobs import LOSSES, OPTIMIZERS
+    from gradbook.jobs import AUTO_MAX_CLASSES, LOSSES, OPTIMIZERS, TASKS
 
     tr.add_argument("--data", default="moons",
                     help="moons, circles, spirals, xor, digits, idx:DIR or csv:PATH (moons)")
-    tr.add_argument("--samples", type=int, default=200, help="size of a generated set (200)")
+    tr.add_argument("--samples", type=_integer(1, 10_000_000), default=200,
+                    help="size of a generated set (200)")
     tr.add_argument("--hidden", default="16,16", help="hidden layer sizes (16,16)")
     tr.add_argument("--activation", default="relu", help="relu, tanh, sigmoid, gelu, ... (relu)")
     tr.add_argument("--engine", choices=("auto", "value", "tensor"), default="auto",
                     help="scalar Values or Tensors (auto: Values for small 2-D sets)")
     tr.add_argument("--loss", choices=LOSSES, default="auto")
     tr.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
-    tr.add_argument("--lr", type=float, default=None, help="learning rate (per optimizer)")
-    tr.add_argument("--epochs", type=int, default=20)
-    tr.add_argument("--batch-size", type=int, default=32)
-    tr.add_argument("--dropout", type=float, default=0.0, help="tensor engine only")
-    tr.add_argument("--weight-decay", type=float, default=0.0)
-    tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument("--out", default="gradbook-out", help="output folder (gradbook-out)")
+    tr.add_argument("--lr", type=_number(0), default=None, help="learning rate (per optimizer)")
+    tr.add_argument("--epochs", type=_integer(1), default=20)
+    tr.add_argument("--batch-size", type=_integer(1), default=32)
+    tr.add_argument("--dropout", type=_number(0, strict=False, high=1), default=0.0,
+                    help="tensor engine only")
+    tr.add_argument("--weight-decay", type=_number(0, strict=False), default=0.0)
+    tr.add_argument("--seed", type=_integer(0), default=0)
+    tr.add_argument("--task", choices=TASKS, default="auto",
+                    help="classify (the classes are the distinct target values), regress, or "
+                    "auto: classify integer targets with at most "
+                    f"{AUTO_MAX_CLASSES} distinct values (auto)")
+    tr.add_argument("--out", default="gradbook-out",
+                    help="output folder, new or empty (gradbook-out)")
+    tr.add_argument("--force", action="store_true",
+                    help="replace --out even when it is a non-empty folder")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
     tr.set_defaults(func=_cmd_train)
 
@@ -196,6 +338,23 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--no-grad", action="store_true", help="draw the forward pass only")
     graph.set_defaults(func=_cmd_graph)
 
+    exp = sub.add_parser(
+        "explore",
+        help="write a web page that steps through backpropagation on an expression",
+        description="Parse EXPRESSION safely (as for `gradbook graph`) and write one "
+        "self-contained HTML page that replays its forward and backward pass node by node, "
+        "with the chain rule written out in numbers at every step (works offline).",
+        epilog='Example:\n  gradbook explore "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 '
+        "b=6.8813735870195432 -o neuron.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exp.add_argument("expression", help='e.g. "tanh(x*w + b)"')
+    exp.add_argument("assignments", nargs="*", metavar="NAME=VALUE", help="e.g. x=2 w=-3")
+    exp.add_argument("-o", "--output", default="explore.html",
+                     help="page to write (explore.html)")
+    exp.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    exp.set_defaults(func=_cmd_explore)
+
     check = sub.add_parser(
         "gradcheck",
         help="compare the engine's gradient of an expression with finite differences",
@@ -206,25 +365,78 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("expression")
     check.add_argument("assignments", nargs="*", metavar="NAME=VALUE")
-    check.add_argument("--eps", type=float, default=1e-6, help="finite-difference step (1e-6)")
+    check.add_argument("--eps", type=_number(0), default=1e-6,
+                       help="finite-difference step (1e-6)")
     check.add_argument("--method", choices=("central", "forward", "backward"), default="central")
-    check.add_argument("--atol", type=float, default=1e-5)
-    check.add_argument("--rtol", type=float, default=1e-3)
+    check.add_argument("--atol", type=_number(0, strict=False), default=1e-5)
+    check.add_argument("--rtol", type=_number(0, strict=False), default=1e-3)
     check.set_defaults(func=_cmd_gradcheck)
     return parser
 
 
+INSTALL_GRAPHVIZ = (
+    "Graphviz's dot program is not on PATH; install it (Debian/Ubuntu: sudo apt-get install "
+    "graphviz, Fedora: sudo dnf install graphviz, macOS: brew install graphviz, conda: conda "
+    "install -c conda-forge graphviz, Windows: winget install graphviz), check with dot -V"
+)
+
+
+def _exit_code(error: Exception) -> tuple[int, str]:
+    """The exit code and the one-line message for an error that reached :func:`main`."""
+    from gradbook.expr import ExpressionError
+    from viz.dot import GraphTooLargeError, GraphvizError, GraphvizNotFoundError
+
+    first = (str(error).strip().splitlines() or [repr(error)])[0]
+    if isinstance(error, (UsageError, ExpressionError)):
+        return 2, first
+    if isinstance(error, GraphvizNotFoundError):
+        return 1, INSTALL_GRAPHVIZ
+    if isinstance(error, (CommandFailed, GraphvizError, GraphTooLargeError)):
+        return 1, first
+    if isinstance(error, OSError):
+        return 2, f"{error.filename or ''}{': ' if error.filename else ''}{error.strerror or first}"
+    return 1, f"internal error: {type(error).__name__}: {first} (GRADBOOK_DEBUG=1 shows more)"
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; see the module's docstring for the exit codes."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
+    command = "gradbook"
+    previous = None
     try:
+        if sys.platform != "win32":
+            # In the main thread only (signal's rule); tests may call main() from others.
+            with contextlib.suppress(ValueError):
+                previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        command = f"gradbook {args.command}"
         return args.func(args)
-    except UsageError as e:
-        print(f"gradbook {args.command}: {e}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print(f"{command}: terminated", file=sys.stderr)
+        return 143
+    except BrokenPipeError:  # `gradbook ... | head`: the reader left; stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:
+        if os.environ.get("GRADBOOK_DEBUG"):
+            raise
+        code, message = _exit_code(error)
+        print(f"{command}: {message}", file=sys.stderr)
+        return code
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

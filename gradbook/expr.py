@@ -1,23 +1,30 @@
 """Safe parsing of expressions typed by a user, such as ``"tanh(x*w + b)"``.
 
-The text is parsed with Python's :mod:`ast` and every node is checked against a whitelist:
-numbers, variable names, ``+ - * / **``, unary ``-``/``+``, and calls of the engine's functions
-by name with positional arguments. Nothing is ever passed to ``eval``: the checked tree is
-walked by :func:`evaluate`, which only calls engine operations. Anything else (attribute access,
-subscripts, lambdas, comprehensions, strings, keywords, unknown names) is refused with an
-:class:`ExpressionError` that points at the offending part.
+A small parser of its own (:class:`_Parser`, Python's precedence and associativity) accepts
+only numbers, variable names, ``+ - * / **``, unary ``-``/``+``, and calls of the engine's
+functions by name with positional arguments, and builds a tree of :mod:`ast` nodes. Nothing is
+ever passed to Python's parser or to ``eval``: the tree is walked by :func:`evaluate`, which
+only calls engine operations. Anything else (attribute access, subscripts, lambdas,
+comprehensions, strings, keywords, unknown names) is refused with an :class:`ExpressionError`
+that points at the offending part. Parsing is bounded: at most :data:`MAX_LENGTH` characters
+and :data:`MAX_NESTING` levels of parentheses, with no recursion along a chain of operators, so
+a flat sum of thousands of terms parses and evaluates.
 """
 
 from __future__ import annotations
 
 import ast
+import keyword
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from autograd import OPS, Value, maximum, minimum
 
 MAX_LENGTH = 10_000
+#: The deepest nesting of parentheses and calls :func:`parse` accepts.
+MAX_NESTING = 100
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -54,141 +61,362 @@ ARITY: dict[str, tuple[int, int]] = {
 }
 ARITY.update({"clip": (3, 3), "max": (2, 2), "min": (2, 2), "pow": (2, 2)})
 
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_DESCRIBE = {
-    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
-    ast.ListComp: "a comprehension", ast.GeneratorExp: "a comprehension",
-    ast.SetComp: "a comprehension", ast.DictComp: "a comprehension", ast.Compare: "a comparison",
-    ast.BoolOp: "and/or", ast.IfExp: "a conditional", ast.List: "a list", ast.Tuple: "a tuple",
-    ast.Dict: "a dict", ast.Set: "a set", ast.JoinedStr: "a string", ast.NamedExpr: "an assignment",
-    ast.Starred: "a starred argument", ast.Await: "await",
+_BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow}
+_SYMBOL = {op: sym for sym, op in _BINOPS.items()}
+
+#: Constructs the grammar leaves out, by their first token: what the error calls them.
+_FORBIDDEN = {
+    ".": "attribute access", "[": "indexing or a list", "]": "indexing or a list",
+    "{": "a dict or a set", "}": "a dict or a set", "'": "a string", '"': "a string",
+    "=": "an assignment", ":=": "an assignment", "==": "a comparison", "!=": "a comparison",
+    "<": "a comparison", ">": "a comparison", "<=": "a comparison", ">=": "a comparison",
+    "!": "a comparison", "//": "operator //", "%": "operator %", "@": "operator @",
+    "&": "operator &", "|": "operator |", "^": "operator ^ (use ** for powers)",
+    "~": "operator ~", "<<": "operator <<", ">>": "operator >>", ":": "a slice or a lambda",
+    ";": "a second statement",
 }
+_KEYWORDS = {
+    "if": "a conditional", "else": "a conditional", "lambda": "a lambda",
+    "and": "and/or/not", "or": "and/or/not", "not": "and/or/not",
+    "for": "a comprehension", "in": "a comprehension", "async": "a comprehension",
+    "await": "await", "yield": "yield",
+}
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[^\W\d]\w*")
+_WORD_TAIL = re.compile(r"[\w.]*")
+_TWO_CHAR = ("**", "//", "==", "!=", "<=", ">=", ":=", "<<", ">>")
 
 
 class ExpressionError(ValueError):
     """A malformed or forbidden expression; the message points at the offending part."""
 
 
-def _fail(text: str, node: ast.AST | None, why: str) -> ExpressionError:
-    col = getattr(node, "col_offset", None)
-    if col is None:
-        return ExpressionError(why)
-    end = getattr(node, "end_col_offset", None) or col + 1
-    part = text[col:end]
-    return ExpressionError(f"{why}: '{part}' at column {col + 1} of {text!r}")
+def _snippet(text: str, start: int, end: int) -> str:
+    """``text`` quoted, shortened to the surroundings of ``[start, end)`` when long."""
+    if len(text) <= 80:
+        return repr(text)
+    lo, hi = max(start - 30, 0), min(max(min(end, start + 40), start) + 30, len(text))
+    return repr(("..." if lo else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
+
+
+def _fail(text: str, start: int, end: int, why: str) -> ExpressionError:
+    part = " ".join(text[start:end].split())  # one line, whatever the text's line breaks
+    if len(part) > 40:
+        part = part[:37] + "..."
+    where = f"'{part}' at column {start + 1}" if end > start else "the end"
+    return ExpressionError(f"{why}: {where} of {_snippet(text, start, end)}")
 
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
+def _tokens(text: str) -> list[tuple[str, str, int, int]]:
+    """``(kind, text, start, end)`` for each token: kind ``num``, ``name``, ``op`` (the
+    grammar's operators, parentheses and commas) or ``bad`` (anything else, reported by the
+    parser when it gets there, so the first problem in reading order is the one named)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        m = _NUMBER.match(text, i) if (c.isdigit() or c == ".") else None
+        if m and m.end() > i and not (c == "." and m.end() == i + 1):
+            tail = _WORD_TAIL.match(text, m.end()).end()
+            if tail > m.end():  # 1if, 2x, 1.2.3, 1_000, 0x1f
+                rest = text[m.end()]
+                why = ("a number runs into a name (write 2*x, not 2x)"
+                       if rest.isalpha() and m.group() != "0"
+                       else "malformed number (decimal numbers only, such as 3, 0.5 or 1e-3)")
+                raise _fail(text, i, tail, why)
+            out.append(("num", m.group(), i, m.end()))
+            i = m.end()
+            continue
+        m = _NAME.match(text, i)
+        if m:
+            out.append(("name", m.group(), i, m.end()))
+            i = m.end()
+            continue
+        op = text[i:i + 2] if text[i:i + 2] in _TWO_CHAR else c
+        out.append(("op" if op in _BINOPS or op in "()," else "bad", op, i, i + len(op)))
+        i += len(op)
+    return out
+
+
+class _Parser:
+    """Recursive descent over the grammar (Python's precedence and associativity)::
+
+        expr   := term (("+" | "-") term)*
+        term   := factor (("*" | "/") factor)*
+        factor := ("+" | "-")* power
+        power  := primary ("**" ("+" | "-")* primary)*     right-associative
+        primary:= NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
+
+    Chains of operators are built in loops, so a flat sum of thousands of terms is fine;
+    only parentheses and calls recurse, at most :data:`MAX_NESTING` deep.
+    """
+
+    def __init__(self, text: str, variables: Mapping[str, Any] | None) -> None:
+        self.text = text
+        self.variables = variables
+        self.toks = _tokens(text)
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> str | None:
+        return self.toks[self.i][1] if self.i < len(self.toks) and self.toks[self.i][0] == "op" \
+            else None
+
+    def fail(self, why: str, tok: tuple | None = None) -> ExpressionError:
+        if tok is None:
+            tok = self.toks[self.i] if self.i < len(self.toks) else ("end", "", len(self.text),
+                                                                      len(self.text))
+        return _fail(self.text, tok[2], tok[3], why)
+
+    def node(self, cls: type, start: int, end: int, **fields: Any) -> Any:
+        return cls(**fields, lineno=1, col_offset=start, end_lineno=1, end_col_offset=end)
+
+    def binop(self, left: Any, op: str, right: Any) -> ast.BinOp:
+        return self.node(ast.BinOp, left.col_offset, right.end_col_offset, left=left,
+                         op=_BINOPS[op](), right=right)
+
+    def signed(self, signs: list[tuple], operand: Any) -> Any:
+        for tok in reversed(signs):
+            op = ast.USub() if tok[1] == "-" else ast.UAdd()
+            operand = self.node(ast.UnaryOp, tok[2], operand.end_col_offset, op=op,
+                                operand=operand)
+        return operand
+
+    def signs(self) -> list[tuple]:
+        out = []
+        while self.peek() in ("+", "-"):
+            out.append(self.toks[self.i])
+            self.i += 1
+        return out
+
+    def expr(self) -> Any:
+        node = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.toks[self.i][1]
+            self.i += 1
+            node = self.binop(node, op, self.term())
+        return node
+
+    def term(self) -> Any:
+        node = self.factor()
+        while self.peek() in ("*", "/"):
+            op = self.toks[self.i][1]
+            self.i += 1
+            node = self.binop(node, op, self.factor())
+        return node
+
+    def factor(self) -> Any:
+        signs = self.signs()
+        return self.signed(signs, self.power())
+
+    def power(self) -> Any:
+        first = self.primary()
+        rest = []
+        while self.peek() == "**":
+            self.i += 1
+            signs = self.signs()
+            rest.append((signs, self.primary()))
+        if not rest:
+            return first
+        signs, acc = rest[-1]
+        acc = self.signed(signs, acc)
+        for signs, operand in reversed(rest[:-1]):
+            acc = self.signed(signs, self.binop(operand, "**", acc))
+        return self.binop(first, "**", acc)
+
+    def enter(self, tok: tuple) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(
+                f"the expression is nested too deeply (more than {MAX_NESTING} levels of "
+                "parentheses and calls)", tok)
+
+    def close(self, opening: tuple) -> int:
+        tok = self.toks[self.i] if self.i < len(self.toks) else None
+        if tok is None:
+            raise self.fail(f"'{opening[1]}' is never closed", opening)
+        if tok[1] != ")":
+            raise self.fail(self.unexpected(tok, "')' or an operator"))
+        self.i += 1
+        self.depth -= 1
+        return tok[3]
+
+    def unexpected(self, tok: tuple, wanted: str) -> str:
+        if tok[0] == "bad":
+            return f"{_FORBIDDEN.get(tok[1], f'the character {tok[1]!r}')} is not allowed"
+        if tok[0] == "name" and tok[1] in _KEYWORDS:
+            return f"{_KEYWORDS[tok[1]]} is not allowed"
+        if tok[1] == ",":
+            return "a tuple is not allowed"
+        if tok[1] == "(":
+            return "only the engine's functions can be called, by name"
+        return f"expected {wanted}, found '{tok[1]}'"
+
+    def primary(self) -> Any:
+        if self.i >= len(self.toks):
+            raise self.fail("the expression ends too early: expected a number, a name or '('")
+        tok = self.toks[self.i]
+        kind, value, start, end = tok
+        self.i += 1
+        if kind == "num":
+            number = float(value)
+            if not math.isfinite(number):
+                raise self.fail("the number is too large for a float (at most about 1.8e308)",
+                                tok)
+            return self.node(ast.Constant, start, end, value=number)
+        if kind == "name":
+            if keyword.iskeyword(value) or value in _KEYWORDS:
+                what = _KEYWORDS.get(value, f"the keyword {value!r}")
+                raise self.fail(f"{what} is not allowed", tok)
+            if self.peek() == "(":
+                return self.call(tok)
+            return self.name(tok)
+        if value == "(":
+            self.enter(tok)
+            if self.peek() == ")":
+                raise self.fail("empty parentheses are not allowed", tok)
+            inner = self.expr()
+            self.close(tok)
+            return inner
+        self.i -= 1
+        raise self.fail(self.unexpected(tok, "a number, a name or '('"), tok)
+
+    def name(self, tok: tuple) -> ast.Name:
+        value = tok[1]
+        if value in FUNCTIONS:
+            raise self.fail(f"{value} is a function: call it, e.g. {value}(x)", tok)
+        if value.startswith("_"):
+            raise self.fail(f"name {value!r} is not allowed", tok)
+        if value not in CONSTANTS and self.variables is not None and value not in self.variables:
+            raise self.fail(f"unknown name {value!r} (give it a value: {value}=1.0)", tok)
+        return self.node(ast.Name, tok[2], tok[3], id=value, ctx=ast.Load())
+
+    def call(self, tok: tuple) -> ast.Call:
+        name = tok[1]
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise self.fail(f"unknown function {name!r} (known: {known})", tok)
+        opening = self.toks[self.i]
+        self.i += 1
+        self.enter(opening)
+        args = []
+        if self.peek() != ")":
+            while True:
+                if (self.i + 1 < len(self.toks) and self.toks[self.i][0] == "name"
+                        and self.toks[self.i + 1][1] in ("=", ":=")):
+                    raise self.fail("keyword arguments are not allowed", self.toks[self.i])
+                args.append(self.expr())
+                if self.peek() != ",":
+                    break
+                self.i += 1
+        end = self.close(opening)
+        lo, hi = ARITY[name]
+        if not lo <= len(args) <= hi:
+            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise _fail(self.text, tok[2], end,
+                        f"{name} takes {want} argument(s), got {len(args)}")
+        func = self.node(ast.Name, tok[2], tok[3], id=name, ctx=ast.Load())
+        return self.node(ast.Call, tok[2], end, func=func, args=args, keywords=[])
+
+    def parse(self) -> ast.Expression:
+        if not self.toks:
+            raise ExpressionError("the expression is empty")
+        body = self.expr()
+        if self.i < len(self.toks):
+            tok = self.toks[self.i]
+            if tok[1] == ")":
+                raise self.fail("unmatched ')'", tok)
+            raise self.fail(self.unexpected(tok, "an operator (+ - * / **)"), tok)
+        return ast.Expression(body=body)
+
+
 def parse(text: str, variables: Mapping[str, Any] | None = None) -> ast.Expression:
-    """Parse and check ``text``; with ``variables`` given, every name must be one of them
-    (or a function / a constant such as ``pi``)."""
+    """Parse ``text`` into a checked tree; with ``variables`` given, every name must be one
+    of them (or a function / a constant such as ``pi``).
+
+    The grammar is that of :class:`_Parser` (Python's precedence: ``-x**2`` is
+    ``-(x**2)``, ``2**3**2`` is ``2**9``). Anything else is refused with an
+    :class:`ExpressionError` naming the part and its column. The text is at most
+    :data:`MAX_LENGTH` characters, nested at most :data:`MAX_NESTING` parentheses deep;
+    nothing is ever passed to Python's parser or to ``eval``.
+    """
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be text, got {text!r}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression is {len(text)} characters long (at most {MAX_LENGTH})"
         )
-    if not text.strip():
-        raise ExpressionError("the expression is empty")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as e:
-        where = f" at column {e.offset}" if e.offset else ""
-        raise ExpressionError(f"malformed expression{where}: {e.msg} in {text!r}") from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError("the expression is nested too deeply") from None
-    text = text.strip()
-    for node in ast.walk(tree):
-        _check(text, node, variables)
-    return tree
+    return _Parser(text, variables).parse()
 
 
-def _check(text: str, node: ast.AST, variables: Mapping[str, Any] | None) -> None:
-    if isinstance(node, (ast.Expression, ast.Load)) or type(node) in _BINOPS:
-        return
-    if isinstance(node, (ast.USub, ast.UAdd)):
-        return
+def _children(node: Any) -> list:
     if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINOPS:
-            raise _fail(text, node, f"operator {type(node.op).__name__} is not allowed")
-        return
+        return [node.left, node.right]
     if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise _fail(text, node, f"operator {type(node.op).__name__} is not allowed")
-        return
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise _fail(text, node, f"only numbers are allowed as constants, not {node.value!r}")
-        return
-    if isinstance(node, ast.Name):
-        if node.id in FUNCTIONS or node.id in CONSTANTS:
-            return
-        if variables is not None and node.id not in variables:
-            raise _fail(text, node, f"unknown name {node.id!r} (give it a value: {node.id}=1.0)")
-        if node.id.startswith("_"):
-            raise _fail(text, node, f"name {node.id!r} is not allowed")
-        return
+        return [node.operand]
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            raise _fail(text, node.func, "only the engine's functions can be called, by name")
-        name = node.func.id
-        if name not in FUNCTIONS:
-            known = ", ".join(sorted(FUNCTIONS))
-            raise _fail(text, node.func, f"unknown function {name!r} (known: {known})")
-        if node.keywords:
-            raise _fail(text, node.keywords[0], "keyword arguments are not allowed")
-        lo, hi = ARITY[name]
-        if not lo <= len(node.args) <= hi:
-            want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise _fail(text, node, f"{name} takes {want} argument(s), got {len(node.args)}")
-        return
-    what = _DESCRIBE.get(type(node), f"syntax {type(node).__name__}")
-    raise _fail(text, node, f"{what} is not allowed")
+        return list(node.args)
+    return []
+
+
+def _apply(node: Any, args: list, variables: Mapping[str, Value]) -> Any:
+    """One node of the tree, its children's values given."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return variables[node.id] if node.id in variables else CONSTANTS[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return -args[0] if isinstance(node.op, ast.USub) else args[0]
+    if isinstance(node, ast.BinOp):
+        a, b = args
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            a = Value.constant(a)  # keep constant arithmetic in the engine's semantics
+        op = _SYMBOL[type(node.op)]
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "/":
+            return a / b
+        return a**b
+    if isinstance(node, ast.Call):
+        if not isinstance(args[0], Value):
+            args[0] = Value.constant(args[0])
+        return FUNCTIONS[node.func.id](*args)
+    raise ExpressionError(f"cannot evaluate {type(node).__name__}")  # parse never makes one
 
 
 def evaluate(tree: ast.Expression, variables: Mapping[str, Value]) -> Value:
-    """Walk a checked tree, building the computation graph from ``variables``."""
-
-    def walk(node: ast.AST) -> Any:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id in variables:
-                return variables[node.id]
-            return CONSTANTS[node.id]
-        if isinstance(node, ast.UnaryOp):
-            v = walk(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = walk(node.left), walk(node.right)
-            if not isinstance(a, Value) and not isinstance(b, Value):
-                a = Value.constant(a)  # keep constant arithmetic in the engine's semantics
-            op = _BINOPS[type(node.op)]
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/":
-                return a / b
-            return a**b
-        if isinstance(node, ast.Call):
-            args = [walk(a) for a in node.args]
-            if not isinstance(args[0], Value):
-                args[0] = Value.constant(args[0])
-            return FUNCTIONS[node.func.id](*args)
-        raise ExpressionError(f"cannot evaluate {ast.dump(node)}")  # unreachable after _check
-
+    """Walk a tree made by :func:`parse` (children first, with an explicit stack, so a chain of
+    thousands of operators needs no deep recursion), building the computation graph from
+    ``variables``. An operation the engine refuses (``clip(x, 2, 1)``, ``softplus(x, 0)``)
+    raises :class:`ExpressionError` with the engine's message."""
+    root = tree.body if isinstance(tree, ast.Expression) else tree
+    done: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
     try:
-        out = walk(tree)
-    except RecursionError:
-        raise ExpressionError("the expression is nested too deeply") from None
+        while stack:
+            node, ready = stack.pop()
+            kids = _children(node)
+            if kids and not ready:
+                stack.append((node, True))
+                stack.extend((k, False) for k in reversed(kids))
+                continue
+            done[id(node)] = _apply(node, [done.pop(id(k)) for k in kids], variables)
+    except ExpressionError:
+        raise
+    except (ValueError, ArithmeticError, TypeError) as exc:
+        raise ExpressionError(f"cannot evaluate the expression: {exc}") from None
+    out = done[id(root)]
     return out if isinstance(out, Value) else Value.constant(out)
 
 
@@ -204,14 +432,19 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
-        if not sep or not name.isidentifier() or name.startswith("_"):
+        if not sep or not _NAME.fullmatch(name) or name.startswith("_"):
             raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
+        if keyword.iskeyword(name):
+            raise ExpressionError(f"{name!r} is a Python keyword; pick another name")
         if name in FUNCTIONS or name in CONSTANTS:
             raise ExpressionError(f"{name!r} is a function or constant name; pick another name")
         try:
             number = float(value)
         except ValueError:
             raise ExpressionError(f"the value of {name} must be a number, got {value!r}") from None
+        if math.isinf(number) and "inf" not in value.lower():
+            raise ExpressionError(f"the value of {name}, {value.strip()[:40]}, is too large for a "
+                                  "float (at most about 1.8e308; write inf for infinity)")
         if name in out:
             raise ExpressionError(f"{name} is given twice")
         out[name] = number

@@ -20,7 +20,7 @@ module            f(x)
 ``SiLU``          x·σ(x)
 ``Swish``         x·σ(βx): β = 0 gives x/2, β → ∞ approaches ReLU; not monotonic
 ``GELU``          x·Φ(x) exactly, or its ``"tanh"`` / ``"sigmoid"`` (x·σ(1.702x)) approximations
-``HardSigmoid``   max(min(0.25x + 0.5, 1), 0) (the seeds' hard logistic)
+``HardSigmoid``   max(min(0.25x + 0.5, 1), 0) (the notes' hard logistic)
 ``HardTanh``      max(min(x, 1), −1)
 ``Softmax``       e^{x_i} / Σ_j e^{x_j} along ``axis`` (one distribution over the classes)
 ``DyT``           γ·tanh(αx) + β, learnable scalar α and per-feature γ, β
@@ -226,7 +226,7 @@ class GELU(_Elementwise):
 
 
 class HardSigmoid(_Elementwise):
-    """The hard logistic max(min(0.25x + 0.5, 1), 0) (the seeds' definition; PyTorch's
+    """The hard logistic max(min(0.25x + 0.5, 1), 0) (the notes' definition; PyTorch's
     ``Hardsigmoid`` uses x/6 + 1/2 instead)."""
 
     name = "hard_sigmoid"
@@ -290,7 +290,8 @@ class PReLU(Module):
 
     ``num_parameters=1`` shares one slope; ``num_parameters=C`` learns one per feature (the
     last axis of an input of shape ``(N, C)``). Slopes start at ``init`` (0.25, as PyTorch).
-    Computed as relu(x) − a·relu(−x).
+    Computed as relu(x) + a·min(x, 0) with min(x, 0) = x − relu(x), so that at x = 0 the
+    derivative is the slope a (relu'(0) = 0), as for ``leaky_relu`` and PyTorch's PReLU.
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
@@ -303,7 +304,8 @@ class PReLU(Module):
     def forward(self, x: Any) -> Any:
         if self.num_parameters > 1:
             _check_features(x, self.num_parameters, "PReLU")
-        return x.relu() - self.weight * (-x).relu()
+        positive = x.relu()
+        return positive + self.weight * (x - positive)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"

@@ -8,7 +8,7 @@ regression sets return float64 targets of shape ``(n,)``.
 Contents
 --------
 * toy sets: :func:`xor`, :func:`logic_gate`, :func:`moons`, :func:`circles`, :func:`spirals`,
-  :func:`linear_regression`, :func:`sine`, :func:`house_prices` (the seed-000 sample);
+  :func:`linear_regression`, :func:`sine`, :func:`house_prices` (the worked example's house);
 * real data: :func:`digits` (scikit-learn's bundled 8x8 digits), :func:`load_idx` /
   :func:`save_idx` (the MNIST IDX format), :func:`fashion_mnist` and :func:`mnist`;
 * training utilities: :class:`DataLoader` (``ceil(N / B)`` mini-batches per epoch),
@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
 import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+
+from autograd import atomic_write_bytes
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
@@ -120,7 +123,7 @@ def logic_gate(
     Sample ``i`` is the corner ``i % 4`` of the list (0,0), (0,1), (1,0), (1,1), plus Gaussian
     noise of standard deviation ``noise``; its label (0 or 1) is the gate's output on that corner.
     With the defaults ``n=4, noise=0`` this is exactly the truth table. AND, OR and NAND are
-    linearly separable (a perceptron learns them); XOR and XNOR are not (seeds 001, 002).
+    linearly separable (a perceptron learns them); XOR and XNOR are not.
 
     Args:
         name: one of ``"and" "or" "nand" "nor" "xor" "xnor"`` (case-insensitive).
@@ -151,7 +154,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: SeedLike = None) -> tuple[np.ndarr
 
     With the defaults it is the 4-point truth table ``X = [[0,0],[0,1],[1,0],[1,1]]``,
     ``y = [0, 1, 1, 0]``; with ``n > 4`` and ``noise > 0`` it is a noisy cloud around each corner.
-    No single linear unit fits it; one hidden layer does (seed 001).
+    No single linear unit fits it; one hidden layer does.
     """
     return logic_gate("xor", n=n, noise=noise, seed=seed)
 
@@ -300,7 +303,7 @@ def sine(
     noise: float = 0.0,
     seed: SeedLike = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Samples of ``y = sin(x) + noise * eps`` for the universal-approximation demo (seed 004).
+    """Samples of ``y = sin(x) + noise * eps`` for the universal-approximation demo.
 
     ``x`` is drawn uniformly from ``[low, high)`` and sorted (so the curve plots as a line).
 
@@ -320,12 +323,12 @@ def sine(
 
 
 def house_prices() -> tuple[np.ndarray, np.ndarray]:
-    """The single house of seed 000's worked example ("房价预测的神经网络示例").
+    """The single house of the worked house-price example ("房价预测的神经网络示例").
 
     The input vector is ``a[0] = [1200, 3, 10]`` (size, number of bedrooms, age of the house)
-    and the true value is ``y = 1``; the seed runs it through a 3 -> 2 -> 2 -> 1 ReLU network
-    (weights in :func:`house_price_network`), takes the loss ``L = 1/2 (y - a[3])^2`` and does
-    one SGD step with learning rate 0.1.
+    and the true value is ``y = 1``; the worked example runs it through a 3 -> 2 -> 2 -> 1
+    ReLU network (weights in :func:`house_price_network`), takes the loss
+    ``L = 1/2 (y - a[3])^2`` and does one SGD step with learning rate 0.1.
 
     Returns:
         ``X = [[1200., 3., 10.]]`` (float64, shape ``(1, 3)``) and ``y = [1.]`` (shape ``(1,)``).
@@ -334,12 +337,12 @@ def house_prices() -> tuple[np.ndarray, np.ndarray]:
 
 
 def house_price_network() -> dict[str, np.ndarray]:
-    """The given weights of seed 000's house-price network (3 -> 2 -> 2 -> 1, ReLU everywhere).
+    """The given weights of the worked house-price network (3 -> 2 -> 2 -> 1, ReLU everywhere).
 
-    ``W`` has shape ``[n_out, n_in]`` as the seed writes it. Exact forward pass on
+    ``W`` has shape ``[n_out, n_in]`` as the worked example writes it. Exact forward pass on
     :func:`house_prices`: ``z1 = W1 a0 + b1 = [12.241, 47.549]``, ``z2 = W2 a1 + b2 =
-    [-3.5208, 5.989]``, ``a2 = [0, 5.989]``, ``a3 = W3 a2 + b3 = 0.6089``. The seed prints
-    ``z2 = [-3.5308, 5.979]`` and ``a3 = 0.6079``: its second layer leaves out ``b2``, so an
+    [-3.5208, 5.989]``, ``a2 = [0, 5.989]``, ``a3 = W3 a2 + b3 = 0.6089``. The worked example
+    prints ``z2 = [-3.5308, 5.979]`` and ``a3 = 0.6079``: its second layer leaves out ``b2``, so an
     engine reproducing the example disagrees with it from the fourth decimal on.
 
     Returns:
@@ -398,7 +401,32 @@ _IDX_NAMES = "0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E 
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _parse_idx(raw: bytes, where: str) -> np.ndarray:
+#: The most data bytes :func:`load_idx` reads unless told otherwise (2 GiB; the 60,000
+#: training images of MNIST take 47 MB).
+MAX_IDX_BYTES = 1 << 31
+
+
+def _read_exactly(stream: BinaryIO, n: int) -> bytes:
+    """Up to ``n`` bytes of ``stream`` (fewer only at its end)."""
+    parts, left = [], n
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 24))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _read_idx(stream: BinaryIO, where: str, size: int | None, max_bytes: int) -> np.ndarray:
+    """Parse an IDX stream, checking the header against the data before reading the data.
+
+    ``size`` is the stream's total length when known (an uncompressed file): a header that
+    declares more or less data than the file holds is refused before any data is read. For a
+    gzip stream (``size=None``) exactly the declared number of bytes is decompressed, plus one
+    to detect trailing data, so a small file cannot expand past what its header declares.
+    """
+    raw = _read_exactly(stream, 4)
     if len(raw) < 4:
         raise ValueError(
             f"{where}: not an IDX file: {len(raw)} bytes, shorter than the 4-byte magic number"
@@ -415,34 +443,54 @@ def _parse_idx(raw: bytes, where: str) -> np.ndarray:
             f"{where}: unknown IDX data type code 0x{code:02X} in magic number "
             f"0x{raw[:4].hex()}; valid codes are {_IDX_NAMES}"
         )
+    if ndim > 64:
+        raise ValueError(
+            f"{where}: the IDX header declares {ndim} dimensions; numpy arrays have at most 64"
+        )
     header = 4 + 4 * ndim
-    if len(raw) < header:
+    dim_bytes = _read_exactly(stream, 4 * ndim)
+    if len(dim_bytes) < 4 * ndim:
         raise ValueError(
             f"{where}: truncated IDX header: {ndim} dimensions need {header} header bytes, "
-            f"found {len(raw)}"
+            f"found {4 + len(dim_bytes)}"
         )
-    dims = struct.unpack(f">{ndim}I", raw[4:header])
+    dims = struct.unpack(f">{ndim}I", dim_bytes)
     dtype = IDX_DTYPES[code]
     count = math.prod(dims)
     expected = count * dtype.itemsize
-    found = len(raw) - header
+    declares = (f"the header declares shape {dims} of {dtype.newbyteorder('=').name}, i.e. "
+                f"{expected} bytes of data")
+    if expected > max_bytes:
+        raise ValueError(
+            f"{where}: {declares}, more than the limit of {max_bytes} bytes "
+            "(pass max_bytes to load_idx to allow more)"
+        )
+    if size is not None:
+        found = size - header
+    else:
+        payload = _read_exactly(stream, expected)
+        found = len(payload) + len(stream.read(1))  # one more byte: is there trailing data?
     if found < expected:
         raise ValueError(
-            f"{where}: truncated IDX file: the header declares shape {dims} of "
-            f"{dtype.newbyteorder('=').name}, i.e. {expected} bytes of data, but only {found} "
-            "bytes follow the header"
+            f"{where}: truncated IDX file: {declares}, but only {found} bytes follow the header"
         )
     if found > expected:
+        extra = f"{found - expected}" if size is not None else "at least 1"
         raise ValueError(
-            f"{where}: malformed IDX file: the header declares shape {dims} of "
-            f"{dtype.newbyteorder('=').name}, i.e. {expected} bytes of data, but {found} bytes "
-            f"follow the header ({found - expected} unexpected trailing bytes)"
+            f"{where}: malformed IDX file: {declares}, but "
+            f"{found if size is not None else 'more'} bytes follow the header "
+            f"({extra} unexpected trailing bytes)"
         )
-    arr = np.frombuffer(raw, dtype=dtype, count=count, offset=header)
+    if size is not None:
+        payload = _read_exactly(stream, expected)
+        if len(payload) != expected:  # the file shrank while being read
+            raise ValueError(f"{where}: truncated IDX file: {declares}, but only "
+                             f"{len(payload)} bytes could be read")
+    arr = np.frombuffer(payload, dtype=dtype, count=count)
     return arr.astype(dtype.newbyteorder("="), copy=True).reshape(dims)
 
 
-def load_idx(path: str | Path) -> np.ndarray:
+def load_idx(path: str | Path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Read an IDX file (the MNIST / Fashion-MNIST format), gzipped or not.
 
     Layout: a 4-byte magic number ``0x00 0x00 TT DD`` (``TT`` the data type, see
@@ -450,24 +498,32 @@ def load_idx(path: str | Path) -> np.ndarray:
     dimension sizes, then the data in big-endian C order. Gzip compression is detected from the
     content (the bytes ``1f 8b``), not from the file name.
 
+    Reading is bounded: the header is read first, and the data size it declares,
+    ``prod(dims) * itemsize``, is checked against ``max_bytes`` and against the file's length
+    (an uncompressed file) before any data is read; a gzipped file is decompressed only up to
+    the declared size plus one byte.
+
     Returns:
         a writable numpy array in native byte order with the declared shape and dtype
         (e.g. uint8 of shape ``(60000, 28, 28)`` for training images).
 
     Raises:
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: for a wrong magic number, an unknown data type code, a truncated or
-            oversized file (naming the path and the expected and found byte counts), or
-            corrupt gzip data.
+        ValueError: naming the path, for a wrong magic number, an unknown data type code, more
+            than 64 dimensions, a truncated or oversized file (with the expected and found byte
+            counts), a declared size above ``max_bytes``, or corrupt gzip data.
     """
     path = Path(path)
-    raw = path.read_bytes()
-    if raw[:2] == _GZIP_MAGIC:
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ValueError(f"{path}: gzip data is corrupt or truncated ({exc})") from exc
-    return _parse_idx(raw, str(path))
+    with path.open("rb") as fh:
+        if fh.read(2) == _GZIP_MAGIC:
+            fh.seek(0)
+            try:
+                with gzip.GzipFile(fileobj=fh, mode="rb") as gz:
+                    return _read_idx(gz, str(path), None, max_bytes)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise ValueError(f"{path}: gzip data is corrupt or truncated ({exc})") from exc
+        fh.seek(0)
+        return _read_idx(fh, str(path), os.fstat(fh.fileno()).st_size, max_bytes)
 
 
 def save_idx(path: str | Path, array: Any, compress: bool | None = None) -> Path:
@@ -494,8 +550,7 @@ def save_idx(path: str | Path, array: Any, compress: bool | None = None) -> Path
         compress = path.name.endswith(".gz")
     if compress:
         payload = gzip.compress(payload)
-    path.write_bytes(payload)
-    return path
+    return atomic_write_bytes(path, payload)
 
 
 #: Class names of Fashion-MNIST, by label.
@@ -567,6 +622,16 @@ def _load_mnist_like(
         raise ValueError(
             f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels"
         )
+    if len(images) == 0:
+        raise ValueError(f"{images_path} holds no images (its header declares shape "
+                         f"{images.shape})")
+    if images.dtype.kind == "f" and not np.all(np.isfinite(images)):
+        bad = np.argwhere(~np.isfinite(images))[0]
+        raise ValueError(f"{images_path} contains nan or inf pixel values (the first at image "
+                         f"{bad[0]}, row {bad[1]}, column {bad[2]}: {images[tuple(bad)]})")
+    if labels.dtype.kind == "f":
+        raise ValueError(f"{labels_path} holds {labels.dtype} labels; class labels must be "
+                         "integers (IDX type 0x08 uint8, 0x09 int8, 0x0B int16 or 0x0C int32)")
     X = images.astype(np.float64)
     if normalize:
         X /= 255.0
@@ -636,7 +701,7 @@ class DataLoader:
 
     An epoch yields ``ceil(N / B)`` batches (``floor(N / B)`` with ``drop_last=True``), the
     last one smaller when ``B`` does not divide ``N``: 1050 samples with ``batch_size=100`` give
-    11 iterations per epoch (seed 000). With ``shuffle=True`` the order is a fresh permutation
+    11 iterations per epoch. With ``shuffle=True`` the order is a fresh permutation
     at every epoch (every ``iter()``), drawn from the loader's own generator seeded with
     ``seed``, so two loaders with the same seed give the same sequence of epochs.
 
@@ -794,7 +859,7 @@ def train_test_split(
 def kfold(
     n: int, k: int = 5, shuffle: bool = True, seed: SeedLike = None
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """K-fold cross-validation indices (seed 001 recommends K = 5 or 10).
+    """K-fold cross-validation indices (K = 5 or 10 are the usual choices).
 
     The indices ``0 .. n-1`` (shuffled if ``shuffle``) are cut into ``k`` consecutive folds,
     the first ``n % k`` of size ``n // k + 1`` and the others of size ``n // k``. Fold ``i`` is
@@ -840,7 +905,7 @@ class Standardizer:
     (along axis 0) by :meth:`fit`. A constant column gets ``std = 1`` (and its mean is its
     value), so it maps to exactly 0 instead of dividing by zero. Fit on the training set only
     and apply the same transform to validation and test data: statistics of the test set must
-    not leak into training (seeds 000, 003).
+    not leak into training.
     """
 
     def __init__(self) -> None:
@@ -852,9 +917,21 @@ class Standardizer:
         X = _as_numeric_array(X, "X").astype(np.float64)
         if X.ndim == 0 or len(X) == 0:
             raise ValueError("cannot fit a Standardizer on an empty array")
-        mean = X.mean(axis=0)
-        std = X.std(axis=0)
-        constant = np.ptp(X, axis=0) == 0
+        if not np.all(np.isfinite(X)):
+            raise ValueError("cannot fit a Standardizer on data containing nan or inf")
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = X.mean(axis=0)
+            std = X.std(axis=0)
+        constant = np.all(X[0] == X, axis=0)
+        # Values near the float64 limit (1.8e308) overflow the sums of squares, values near
+        # its smallest (1e-300) underflow them to 0; in units of the column's largest
+        # magnitude s every value is in [-1, 1], and mean = s * mean(x/s), std = s * std(x/s).
+        rescale = ~(np.isfinite(mean) & np.isfinite(std)) | ((std == 0) & ~constant)
+        if np.any(rescale):
+            s = np.max(np.abs(X), axis=0)
+            s = np.where(s > 0, s, 1.0)
+            mean = np.where(rescale, (X / s).mean(axis=0) * s, mean)
+            std = np.where(rescale, (X / s).std(axis=0) * s, std)
         mean = np.where(constant, X[0], mean)
         std = np.where(constant, 1.0, std)
         self.mean_, self.std_ = mean, std
@@ -874,7 +951,24 @@ class Standardizer:
     def transform(self, X: Any) -> np.ndarray:
         """Return ``(X - mean) / std`` as a new float64 array."""
         X = self._check_fitted(X)
-        return (X - self.mean_) / self.std_
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            Z = (X - self.mean_) / self.std_
+        overflow = ~np.isfinite(Z) & np.isfinite(X)
+        if np.any(overflow):
+            # x - mean overflowed (values near 1.8e308): the same quotient in units of
+            # s = max(|mean|, std), where numerator and denominator are both of order 1
+            s = np.maximum(np.abs(self.mean_), self.std_)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                scaled = (X / s - self.mean_ / s) / (self.std_ / s)
+            Z = np.where(overflow, scaled, Z)
+            if not np.all(np.isfinite(Z[overflow])):
+                col = int(np.argwhere(overflow & ~np.isfinite(Z))[0][-1])
+                raise ValueError(
+                    f"standardising column {col} overflows float64: its values lie too far "
+                    f"from the training mean {self.mean_.flat[col]:.6g} in units of the "
+                    f"deviation {self.std_.flat[col]:.6g}"
+                )
+        return Z
 
     def fit_transform(self, X: Any) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``."""

@@ -12,7 +12,7 @@ gradient). For convenience a target of shape ``(N,)`` is accepted with predictio
 ===============================  =============================================================
 loss                             per element
 ===============================  =============================================================
-``mse_loss``                     (ŷ − y)², or ½(ŷ − y)² with ``half=True`` (the seeds' C)
+``mse_loss``                     (ŷ − y)², or ½(ŷ − y)² with ``half=True`` (the notes' C)
 ``l1_loss``                      |ŷ − y|
 ``binary_cross_entropy``         −[y log p + (1 − y) log(1 − p)], logs clamped at −100
 ``binary_cross_entropy_with_     the same with p = σ(x), computed from the logit x without
@@ -173,8 +173,8 @@ def _as_pred_tensor(pred: Any) -> Tensor:
 def mse_loss(pred: Any, target: Any, reduction: str = "mean", half: bool = False) -> Any:
     """Mean squared error: the mean of (ŷ − y)² over all elements.
 
-    ``half=True`` uses the seeds' convention C = ½(y − a)², whose derivative is simply a − y.
-    Note that ``"mean"`` averages over *all elements* (N samples × outputs); the seeds'
+    ``half=True`` uses the notes' convention C = ½(y − a)², whose derivative is simply a − y.
+    Note that ``"mean"`` averages over *all elements* (N samples × outputs); the notes'
     quadratic cost C = 1/(2N) Σₓ ‖y − a‖² averages over samples only: use
     ``mse_loss(..., reduction="sum", half=True) / N`` for it.
     """
@@ -439,9 +439,9 @@ def l1_penalty(params: Any) -> Any:
 
 def l2_penalty(params: Any, half: bool = False) -> Any:
     """Σw², the squared Frobenius norm ‖W‖²_F summed over the parameters; ``half=True`` gives
-    the seeds' ½‖w‖² (whose gradient is w, so λ·½‖w‖² is SGD's ``weight_decay=λ``).
+    the notes' ½‖w‖² (whose gradient is w, so λ·½‖w‖² is SGD's ``weight_decay=λ``).
 
-    Pass only weights to exclude biases, as seed 001 does
+    Pass only weights to exclude biases, as the lecture notes do
     (``[p for n, p in model.named_parameters() if not n.endswith("bias")]``).
     """
     k = 0.5 if half else 1.0

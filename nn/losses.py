@@ -29,7 +29,7 @@ class _Loss(Module):
 
 
 class MSELoss(_Loss):
-    """Mean squared error (``half=True``: the seeds' ½(ŷ − y)²); see :func:`F.mse_loss`."""
+    """Mean squared error (``half=True``: the notes' ½(ŷ − y)²); see :func:`F.mse_loss`."""
 
     def __init__(self, reduction: str = "mean", half: bool = False) -> None:
         super().__init__(reduction)

@@ -21,24 +21,38 @@ Parameter names are dotted paths: ``layers.0.neurons.3.w.1`` for the scalar ``ML
 
 from __future__ import annotations
 
+import contextlib
 import os
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograd import Node, Value
+from autograd import Node, Value, atomic_write
 
-__all__ = ["Module", "StateDictError"]
+__all__ = ["ModelFileError", "Module", "StateDictError"]
 
 #: Key under which :meth:`Module.save` stores a description of the architecture.
 ARCHITECTURE_KEY = "__architecture__"
 
 
+#: The longest architecture description :meth:`Module.load` reads (characters).
+MAX_ARCHITECTURE_CHARS = 1 << 16
+
+
 class StateDictError(ValueError):
     """A state dict (or a saved file) does not fit the model: missing or unexpected keys,
     or parameters of the wrong shape."""
+
+
+class ModelFileError(StateDictError):
+    """A file that is not a well-formed saved model: not a zip archive, truncated, a bad
+    checksum, a single ``.npy`` array, an entry that is not a plain numeric array, an entry
+    whose stored size differs from what its header declares. The message names the file and,
+    when there is one, the entry."""
 
 
 def _is_parameter(obj: Any) -> bool:
@@ -253,50 +267,69 @@ class Module:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the state dict to ``path`` as an uncompressed ``.npz`` archive (numeric arrays
         only, readable without pickle), with a description of the architecture; returns the
-        path. The file is written exactly at ``path``."""
+        path. The file is written exactly at ``path``, atomically
+        (:func:`autograd.atomic.atomic_write`): an interrupted save leaves the previous file
+        intact, and a symbolic link at ``path`` is replaced, never written through."""
         path = Path(path)
         arrays = self.state_dict()
         if ARCHITECTURE_KEY in arrays:
             raise ValueError(f"a parameter may not be named {ARCHITECTURE_KEY!r}")
         arrays[ARCHITECTURE_KEY] = np.array(_one_line(repr(self)))
-        with open(path, "wb") as f:
+        with atomic_write(path, "wb") as f:
             np.savez(f, **arrays)
         return path
 
     def load(self, path: str | os.PathLike, strict: bool = True) -> Module:
         """Load parameters saved by :meth:`save` into this model (same architecture); returns
-        self. The file is read with ``allow_pickle=False``: a file holding Python objects is
-        refused, never executed. A file from another architecture raises
-        :class:`StateDictError` naming what differs."""
+        self.
+
+        Loading is bounded by the model, not by the file: the archive's directory and each
+        array's ``.npy`` header are read first, and keys, dtypes, shapes and stored sizes are
+        checked against this model's parameters before any array data is read. An entry the
+        model does not have is never read (with ``strict`` it is an error). No pickle is ever
+        loaded: an entry holding Python objects is refused, never executed.
+
+        Raises:
+            StateDictError: the file is a saved model of another architecture (missing or
+                unexpected keys, shapes that differ), naming what differs and both
+                architectures.
+            ModelFileError: the file is not a well-formed saved model (not a zip archive,
+                truncated, a bad CRC, a plain ``.npy``, a malformed entry), naming the file and
+                the entry.
+            FileNotFoundError: there is no file at ``path``.
+        """
         path = Path(path)
+        params = dict(self.named_parameters())
+        buffers = dict(self.named_buffers())
+        wanted = {name: _shape(p) for name, p in params.items()}
+        wanted.update({n: tuple(np.shape(b)) for n, b in buffers.items() if n not in wanted})
         try:
-            with np.load(path, allow_pickle=False) as npz:
-                if not hasattr(npz, "files"):
-                    raise StateDictError(f"{path} holds a single array, not a saved model (.npz)")
-                state = {}
-                for key in npz.files:
-                    try:
-                        state[key] = npz[key]
-                    except ValueError as exc:
-                        raise StateDictError(
-                            f"{path}: entry {key!r} holds Python objects, which are never loaded "
-                            f"(allow_pickle=False): {exc}"
-                        ) from None
-        except StateDictError:
+            with _open_archive(path) as (zf, entries):
+                arch = None
+                if ARCHITECTURE_KEY in entries:
+                    arch = _read_architecture(path, zf, entries[ARCHITECTURE_KEY])
+                headers = {}
+                for key, info in entries.items():
+                    if key in wanted:
+                        headers[key] = _read_header(path, zf, info, key)
+                problems = _header_problems(wanted, headers, entries, strict)
+                if problems:
+                    where = ""
+                    if arch is not None:
+                        where = (f"\n  the file was saved from: {arch}"
+                                 f"\n  this model is:           {_one_line(repr(self))}")
+                    raise StateDictError(
+                        f"{path} does not fit this model: cannot load the state dict into "
+                        f"{type(self).__name__}:\n  " + "\n  ".join(problems) + where
+                    )
+                state = {key: _read_data(path, zf, entries[key], key, *headers[key])
+                         for key in headers}
+        except (StateDictError, FileNotFoundError):
             raise
-        except (OSError, ValueError, EOFError) as exc:
-            raise StateDictError(f"cannot read {path} as a saved model (.npz): {exc}") from exc
-        saved_arch = state.pop(ARCHITECTURE_KEY, None)
-        try:
-            self.load_state_dict(state, strict=strict)
-        except StateDictError as exc:
-            where = ""
-            if saved_arch is not None and saved_arch.dtype.kind == "U":
-                where = (
-                    f"\n  the file was saved from: {saved_arch.item()}"
-                    f"\n  this model is:           {_one_line(repr(self))}"
-                )
-            raise StateDictError(f"{path} does not fit this model: {exc}{where}") from None
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+                RuntimeError) as exc:  # zipfile: encrypted or unknown compression -> these two
+            raise ModelFileError(f"cannot read {path} as a saved model (.npz): {exc}") from exc
+        self.load_state_dict(state, strict=False)  # every check passed above
         return self
 
     # -- printing -------------------------------------------------------------------------------
@@ -335,3 +368,126 @@ def _list(keys: list[str], limit: int = 12) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines())
+
+
+# -- reading saved models, bounded ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _open_archive(path: Path) -> Iterator[tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]]:
+    """The zip archive at ``path`` and its entries by key (the name without ``.npy``), from
+    the central directory only: nothing is decompressed here."""
+    with open(path, "rb") as fh:
+        head = fh.read(len(np.lib.format.MAGIC_PREFIX))
+    if head == np.lib.format.MAGIC_PREFIX:
+        raise ModelFileError(f"{path} holds a single array (.npy), not a saved model (.npz)")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ModelFileError(
+            f"cannot read {path} as a saved model (.npz): not a zip archive, or a truncated "
+            f"one ({exc})"
+        ) from None
+    with zf:
+        entries: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            name = info.filename
+            if not name.endswith(".npy"):
+                raise ModelFileError(f"{path}: entry {name!r} is not a .npy array")
+            key = name[: -len(".npy")]
+            if key in entries:
+                raise ModelFileError(f"{path}: entry {name!r} appears twice")
+            entries[key] = info
+        yield zf, entries
+
+
+def _read_header(
+    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str
+) -> tuple[tuple[int, ...], np.dtype, bool, int]:
+    """``(shape, dtype, fortran_order, header length)`` of one entry, reading only its
+    ``.npy`` header. Refuses a malformed header, Python objects, a stored size that differs
+    from the header's (``header length + prod(shape) * itemsize`` bytes) and, unless the entry
+    is the architecture (text), a non-numeric dtype."""
+    try:
+        with zf.open(info) as fp:
+            version = np.lib.format.read_magic(fp)
+            reader = {(1, 0): np.lib.format.read_array_header_1_0,
+                      (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if reader is None:
+                raise ValueError(f"unsupported .npy format version {version}")
+            shape, fortran, dtype = reader(fp)
+            header_len = fp.tell()
+    except ValueError as exc:
+        raise ModelFileError(f"{path}: entry {key!r} has a malformed .npy header: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a small entry is read whole
+        raise ModelFileError(f"{path}: entry {key!r} is corrupt: {exc}") from None
+    if dtype.hasobject:
+        raise ModelFileError(
+            f"{path}: entry {key!r} holds Python objects, which are never loaded "
+            "(allow_pickle=False)"
+        )
+    if key != ARCHITECTURE_KEY and (dtype.kind not in "biuf" or dtype.fields is not None):
+        raise ModelFileError(f"{path}: entry {key!r} holds non-numeric data of dtype {dtype}")
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if info.file_size != header_len + nbytes:
+        raise ModelFileError(
+            f"{path}: entry {key!r} declares shape {_fmt_shape(tuple(shape))} of {dtype} "
+            f"({nbytes} bytes of data after a {header_len}-byte header) but stores "
+            f"{info.file_size} bytes"
+        )
+    return tuple(shape), dtype, fortran, header_len
+
+
+def _read_data(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
+               shape: tuple[int, ...], dtype: np.dtype, fortran: bool,
+               header_len: int) -> np.ndarray:
+    """The array of one entry whose header :func:`_read_header` accepted: exactly the
+    declared number of bytes is read, and reading to the end checks the CRC."""
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    try:
+        with zf.open(info) as fp:
+            fp.read(header_len)
+            data = fp.read(nbytes)
+            extra = fp.read(1)  # reaching the end makes zipfile verify the CRC-32
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ModelFileError(f"{path}: entry {key!r} is corrupt: {exc}") from None
+    if len(data) != nbytes or extra:
+        raise ModelFileError(
+            f"{path}: entry {key!r} should hold {nbytes} bytes of data, found "
+            f"{len(data) + len(extra)}{' or more' if extra else ''}"
+        )
+    arr = np.frombuffer(data, dtype=dtype)
+    arr = arr.reshape(shape[::-1]).T if fortran else arr.reshape(shape)
+    return arr.astype(dtype.newbyteorder("="), copy=True)
+
+
+def _read_architecture(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """The one-line architecture description stored by :meth:`Module.save` (bounded)."""
+    shape, dtype, fortran, header_len = _read_header(path, zf, info, ARCHITECTURE_KEY)
+    if dtype.kind != "U" or shape != () or dtype.itemsize // 4 > MAX_ARCHITECTURE_CHARS:
+        raise ModelFileError(
+            f"{path}: entry {ARCHITECTURE_KEY!r} should be one string of at most "
+            f"{MAX_ARCHITECTURE_CHARS} characters, found shape {_fmt_shape(shape)} of {dtype}"
+        )
+    return str(_read_data(path, zf, info, ARCHITECTURE_KEY, shape, dtype, fortran,
+                          header_len).item())
+
+
+def _header_problems(wanted: dict[str, tuple[int, ...]], headers: dict[str, tuple],
+                     entries: dict[str, zipfile.ZipInfo], strict: bool) -> list[str]:
+    """What keeps the archive from fitting the model, judged from the headers alone."""
+    problems = []
+    if strict:
+        missing = [k for k in wanted if k not in entries]
+        unexpected = [k for k in entries if k not in wanted and k != ARCHITECTURE_KEY]
+        if missing:
+            problems.append(f"missing keys: {_list(missing)}")
+        if unexpected:
+            problems.append(f"unexpected keys: {_list(unexpected)}")
+    for key, (shape, *_rest) in headers.items():
+        if shape != tuple(wanted[key]):
+            problems.append(
+                f"size mismatch for {key!r}: the state dict has shape {_fmt_shape(shape)}"
+                f", the model's parameter has shape {_fmt_shape(tuple(wanted[key]))}"
+            )
+    return problems

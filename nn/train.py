@@ -28,6 +28,7 @@ __all__ = [
     "CrossValidation",
     "EarlyStopping",
     "History",
+    "NonFiniteLossError",
     "accuracy",
     "cross_validate",
     "evaluate",
@@ -71,6 +72,22 @@ def _loss_float(loss: Any) -> float:
             )
         return float(np.asarray(data).reshape(()))
     return float(loss)
+
+
+class NonFiniteLossError(FloatingPointError):
+    """:func:`fit` met a loss that is nan or ±inf; ``epoch`` and ``step`` (1-based, the step
+    within the epoch) say where, ``history`` holds the epochs completed before it. The model
+    keeps the parameters of the last finite step: the non-finite loss is never back-propagated
+    or applied."""
+
+    def __init__(self, loss: float, epoch: int, step: int, steps: int, history: History) -> None:
+        self.loss, self.epoch, self.step, self.history = loss, epoch, step, history
+        super().__init__(
+            f"the loss is {loss} at epoch {epoch}, step {step} of {steps}; training stopped "
+            "before that update. Lower the learning rate (or check the data for huge values), "
+            "and run a step under autograd.detect_anomaly() to find the op that first "
+            "produces a nan or inf"
+        )
 
 
 # -- accuracy and metrics ------------------------------------------------------------------------
@@ -289,6 +306,13 @@ def _loader(data: Any, batch_size: int, shuffle: bool, seed: Any, what: str) -> 
     raise TypeError(f"{what} must be a pair (X, y) or a DataLoader, got {type(data).__name__}")
 
 
+def _len(loader: Any) -> int | str:
+    try:
+        return len(loader)
+    except TypeError:
+        return "?"
+
+
 def _run_callbacks(callbacks: Sequence[Any], epoch: int, logs: dict[str, float],
                    model: Module) -> bool:
     stop = False
@@ -352,6 +376,11 @@ def fit(
             learning-rate schedulers (their ``step()`` is called), or functions
             ``f(epoch, logs)``; returning True stops training.
         progress: show a tqdm progress bar (notebook-aware) over the epochs.
+
+    Raises:
+        NonFiniteLossError: at the first mini-batch whose loss is nan or ±inf (a learning
+            rate too large, overflowing data), naming the epoch and the step, before that
+            loss is back-propagated: training never silently continues on nan.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
@@ -370,14 +399,17 @@ def fit(
             model.train()
             total, count = 0.0, 0
             preds, targets = [], []
-            for Xb, yb in loader:
+            for step, (Xb, yb) in enumerate(loader, start=1):
                 out = _forward(model, Xb, scalar)
                 loss = loss_fn(out, yb)
+                value = _loss_float(loss)
+                if not math.isfinite(value):
+                    raise NonFiniteLossError(value, epoch, step, _len(loader), history)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 n = len(Xb)
-                total += _loss_float(loss) * n
+                total += value * n
                 count += n
                 if metric_fns:
                     preds.append(to_numpy(out))
@@ -505,7 +537,7 @@ def cross_validate(
     progress: bool = False,
     **fit_kwargs: Any,
 ) -> CrossValidation:
-    """K-fold cross-validation (seed 001: K = 5 or 10): for each of the ``k`` folds of
+    """K-fold cross-validation (K = 5 or 10 are the usual choices): for each of the ``k`` folds of
     :func:`nn.data.kfold`, train a fresh ``make_model()`` with ``make_optimizer(model)`` on the
     other folds and evaluate it on this one. Returns the per-fold validation scores."""
     X = np.asarray(X)

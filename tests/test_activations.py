@@ -49,7 +49,7 @@ CLOSED_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("module, f", CLOSED_FORMS, ids=lambda m: repr(m)[:30])
+@pytest.mark.parametrize("module, f", CLOSED_FORMS, ids=[repr(m)[:30] for m, _ in CLOSED_FORMS])
 def test_activation_closed_form_on_value_list_and_tensor(module, f):
     expected = f(XS)
     on_tensor = module(Tensor(XS))
@@ -112,6 +112,19 @@ def test_prelu_forward_and_slope_gradient():
     y.sum().backward()
     # d/da Σ f = Σ_{x<0} x = -2 - 0.5 - 1
     assert act.weight.grad.tolist() == pytest.approx([-3.5])
+
+
+def test_prelu_derivative_at_zero_is_the_slope_as_leaky_relu_and_pytorch():
+    # PyTorch's PReLU: grad_input = g where x > 0, else weight·g; at x = 0 that is the slope
+    act = nn.PReLU(init=0.3)
+    x = Tensor(np.array([0.0, -0.0, 2.0, -2.0]), requires_grad=True)
+    act(x).sum().backward()
+    np.testing.assert_allclose(x.grad, [0.3, 0.3, 1.0, 0.3])
+    leaky = Tensor(np.array([0.0, -0.0, 2.0, -2.0]), requires_grad=True)
+    leaky.leaky_relu(0.3).sum().backward()
+    np.testing.assert_allclose(x.grad, leaky.grad)
+    # d/da Σ f = Σ min(x, 0) = 0 + 0 + 0 - 2
+    np.testing.assert_allclose(act.weight.grad, [-2.0])
 
 
 def test_prelu_one_slope_per_feature():

@@ -125,7 +125,7 @@ def test_house_prices_is_the_seed_000_sample() -> None:
     np.testing.assert_array_equal(X, [[1200.0, 3.0, 10.0]])
     np.testing.assert_array_equal(y, [1.0])
     net = data.house_price_network()
-    # the seed's hand-computed first layer: z1 = [12.241, 47.549]
+    # the notes' hand-computed first layer: z1 = [12.241, 47.549]
     z1 = net["W1"] @ X[0] + net["b1"]
     np.testing.assert_allclose(z1, [12.241, 47.549])
     # the seed prints z2 = [-3.5308, 5.979], which is W2 a1 without the bias b2 = [0.01, 0.01]
@@ -315,6 +315,104 @@ def test_fashion_mnist_mismatched_counts(tmp_path: Path) -> None:
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(_idx_bytes(0x08, (4,), bytes(4)))
     with pytest.raises(ValueError, match="holds 5 images but .* holds 4 labels"):
         data.fashion_mnist(tmp_path)
+
+
+def _peak_bytes(fn) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_load_idx_never_decompresses_past_the_declared_size(tmp_path: Path) -> None:
+    # a header declaring 2 x 3 bytes, followed by 64 MiB of zeros: a few kB once gzipped
+    path = tmp_path / "bomb.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(_idx_bytes(0x08, (2, 3), bytes(6)))
+        for _ in range(64):
+            fh.write(bytes(1 << 20))
+    assert path.stat().st_size < 1 << 20
+    errors = []
+
+    def load():
+        try:
+            data.load_idx(path)
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    assert _peak_bytes(load) < 4 << 20  # far below the 64 MiB the stream expands to
+    assert len(errors) == 1 and "bomb.gz: malformed IDX file" in errors[0]
+    assert "6 bytes of data, but more bytes follow the header" in errors[0]
+
+
+def test_load_idx_refuses_a_declared_size_above_the_limit_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(_idx_bytes(0x08, (60000, 28, 28), b""))
+    with pytest.raises(ValueError, match=r"huge-idx3-ubyte: .*47040000 bytes of data, more than "
+                                         r"the limit of 1000000 bytes"):
+        data.load_idx(path, max_bytes=1_000_000)
+    # 2**16 x 2**16 x 2**16 float64 images: 2**51 bytes, refused at the default limit too
+    path.write_bytes(_idx_bytes(0x0E, (1 << 16, 1 << 16, 1 << 16), b""))
+    with pytest.raises(ValueError, match="more than the limit"):
+        data.load_idx(path)
+
+
+def test_load_idx_more_than_64_dimensions_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "deep.idx"
+    path.write_bytes(_idx_bytes(0x08, (1,) * 65, b"\x07"))
+    with pytest.raises(ValueError, match=r"deep.idx: the IDX header declares 65 dimensions"):
+        data.load_idx(path)
+
+
+def _write_pair(folder: Path, images: np.ndarray, labels: np.ndarray, codes=(0x08, 0x08)):
+    for name, arr, code in (("train-images-idx3-ubyte", images, codes[0]),
+                            ("train-labels-idx1-ubyte", labels, codes[1])):
+        big = arr.astype(arr.dtype.newbyteorder(">"))
+        (folder / name).write_bytes(_idx_bytes(code, arr.shape, big.tobytes()))
+
+
+def test_fashion_mnist_refuses_nan_images_no_images_and_float_labels(tmp_path: Path) -> None:
+    images = np.zeros((2, 2, 2), dtype=np.float32)
+    images[1, 0, 1] = np.nan
+    _write_pair(tmp_path, images, np.array([0, 1], dtype=np.uint8), codes=(0x0D, 0x08))
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte contains nan or inf pixel "
+                                         r"values \(the first at image 1, row 0, column 1"):
+        data.fashion_mnist(tmp_path)
+
+    _write_pair(tmp_path, np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte holds no images"):
+        data.fashion_mnist(tmp_path)
+
+    _write_pair(tmp_path, np.zeros((2, 2, 2), np.uint8), np.array([0.0, 1.5], np.float32),
+                codes=(0x08, 0x0D))
+    with pytest.raises(ValueError, match=r"train-labels-idx1-ubyte holds float32 labels; class "
+                                         r"labels must be integers"):
+        data.fashion_mnist(tmp_path)
+
+
+def test_standardizer_handles_values_near_the_float64_limit() -> None:
+    import warnings
+
+    X = np.array([[1e308, 1.0], [-1e308, 2.0], [1.5e308, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        scaler = data.Standardizer().fit(X)
+        Z = scaler.transform(X)
+    # column 0 in units of 1e308 is (1, -1, 1.5): mean 0.5, deviation sqrt(3.5 / 3)
+    s = math.sqrt(3.5 / 3)
+    np.testing.assert_allclose(scaler.mean_, [0.5e308, 2.0], rtol=1e-14)
+    np.testing.assert_allclose(scaler.std_, [s * 1e308, math.sqrt(2 / 3)], rtol=1e-14)
+    np.testing.assert_allclose(Z[:, 0], np.array([0.5, -1.5, 1.0]) / s, rtol=1e-12)
+    np.testing.assert_allclose(Z[:, 1], np.array([-1.0, 0.0, 1.0]) / math.sqrt(2 / 3))
+    with pytest.raises(ValueError, match="nan or inf"):
+        data.Standardizer().fit(np.array([[1.0], [np.inf]]))
+    tiny = data.Standardizer().fit(np.array([[0.0], [1e-300]]))  # deviation 5e-301
+    with pytest.raises(ValueError, match="standardising column 0 overflows float64"):
+        tiny.transform(np.array([[1e308]]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_mse_gradient_closed_form():
     np.testing.assert_allclose(p.grad, 2 * (p0 - t) / 4)
     p.zero_grad()
     F.mse_loss(p, t, half=True, reduction="sum").backward()
-    np.testing.assert_allclose(p.grad, p0 - t)  # the seeds' ∂C/∂a = a − y
+    np.testing.assert_allclose(p.grad, p0 - t)  # the notes' ∂C/∂a = a − y
 
 
 def test_l1_loss():

@@ -1,6 +1,6 @@
 """Tests of the Tensor layers: Linear, Sequential, Dropout, BatchNorm1d, Residual, Flatten and
 the mlp() helper. Expected values come from numpy formulas written here (PyTorch's documented
-conventions), hand-worked examples (seed 000's dropout mask) and central differences."""
+conventions), hand-worked examples (the lecture notes' dropout mask) and central differences."""
 
 from __future__ import annotations
 

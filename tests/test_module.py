@@ -282,6 +282,186 @@ def test_loading_garbage_fails_clearly(tmp_path: Path):
         Linear(3, 2).load(path)
 
 
+def _npy_entry(zf: zipfile.ZipFile, name: str, shape: tuple, dtype: str = "<f8",
+               chunks: int = 0, chunk: bytes = b"") -> None:
+    """Write an entry ``name`` holding a .npy header for ``shape`` and ``chunks`` copies of
+    ``chunk`` as data, without ever holding the whole array in memory."""
+    with zf.open(name, "w", force_zip64=True) as fp:
+        np.lib.format.write_array_header_1_0(
+            fp, {"descr": dtype, "fortran_order": False, "shape": shape})
+        for _ in range(chunks):
+            fp.write(chunk)
+
+
+def _linear_archive(path: Path, extra=None, weight_shape=(2, 3)) -> None:
+    """A saved Linear(3, 2), optionally with an oversized weight and an extra entry."""
+    mib = bytes(1 << 20)
+    n = int(np.prod(weight_shape)) * 8
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        if n <= 1 << 20:
+            _npy_entry(zf, "weight.npy", weight_shape, chunks=1, chunk=bytes(n))
+        else:
+            _npy_entry(zf, "weight.npy", weight_shape, chunks=n >> 20, chunk=mib)
+        _npy_entry(zf, "bias.npy", (2,), chunks=1, chunk=np.array([1.0, 2.0]).tobytes())
+        if extra:
+            _npy_entry(zf, "junk.npy", (extra << 17,), chunks=extra, chunk=mib)
+
+
+def _peak_bytes(fn) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_loading_reads_no_entry_the_model_does_not_need(tmp_path: Path):
+    # a 64 MiB block of zeros, deflated to a few kB, under a key the model does not have
+    path = tmp_path / "padded.npz"
+    _linear_archive(path, extra=64)
+    assert path.stat().st_size < 1 << 20
+    model = Linear(3, 2)
+    peak = _peak_bytes(lambda: model.load(path, strict=False))
+    assert peak < 4 << 20, peak  # far below the 64 MiB the entry would need
+    np.testing.assert_array_equal(model.bias.data, [1.0, 2.0])
+    np.testing.assert_array_equal(model.weight.data, np.zeros((2, 3)))
+    with pytest.raises(StateDictError, match="unexpected keys: 'junk'"):
+        _peak_bytes(lambda: Linear(3, 2).load(path))
+
+
+def test_an_oversized_entry_is_refused_from_its_header(tmp_path: Path):
+    path = tmp_path / "big.npz"
+    _linear_archive(path, weight_shape=(8192, 1024))  # 64 MiB declared and stored (deflated)
+    model = Linear(3, 2)
+    before = model.weight.data.copy()
+    errors = []
+
+    def load():
+        try:
+            model.load(path)
+        except StateDictError as exc:
+            errors.append(str(exc))
+
+    assert _peak_bytes(load) < 4 << 20
+    assert len(errors) == 1 and "size mismatch for 'weight'" in errors[0]
+    assert "(8192, 1024)" in errors[0] and str(path) in errors[0]
+    np.testing.assert_array_equal(model.weight.data, before)  # nothing changed
+
+
+def _corrupt(path: Path, how: str) -> None:
+    raw = bytearray(path.read_bytes())
+    if how == "truncated":
+        path.write_bytes(bytes(raw[: len(raw) // 2]))
+    elif how == "bad crc":
+        # the first float of 'bias', whose stored (uncompressed) data ends right before
+        # the local header of the next entry
+        at = raw.index(np.array([7.0]).tobytes())
+        raw[at] ^= 0xFF
+        path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("how, message", [
+    ("truncated", r"not a zip archive, or a truncated one"),
+    ("bad crc", r"entry 'bias' is corrupt: Bad CRC-32"),
+])
+def test_damaged_files_raise_a_model_file_error_naming_file_and_entry(tmp_path, how, message):
+    from nn.module import ModelFileError
+
+    model = Linear(3, 2)
+    model.bias.data[...] = [7.0, 8.0]
+    path = model.save(tmp_path / "m.npz")
+    _corrupt(path, how)
+    with pytest.raises(ModelFileError, match=message) as err:
+        Linear(3, 2).load(path)
+    assert str(path) in str(err.value)
+
+
+def test_malformed_archives_raise_a_model_file_error(tmp_path: Path):
+    from nn.module import ModelFileError
+
+    npy = tmp_path / "one.npy"
+    np.save(npy, np.zeros((2, 3)))
+    with pytest.raises(ModelFileError, match=r"one.npy holds a single array \(.npy\)"):
+        Linear(3, 2).load(npy)
+
+    arch = tmp_path / "arch.npz"  # the architecture must be one string
+    np.savez(arch, weight=np.zeros((2, 3)), bias=np.zeros(2), __architecture__=np.array(["a", "b"]))
+    with pytest.raises(ModelFileError, match=r"arch.npz: entry '__architecture__' should be one"):
+        Linear(3, 2).load(arch)
+
+    short = tmp_path / "short.npz"  # the header declares 6 floats, the entry stores 2
+    with zipfile.ZipFile(short, "w") as zf:
+        _npy_entry(zf, "weight.npy", (2, 3), chunks=1, chunk=bytes(16))
+        _npy_entry(zf, "bias.npy", (2,), chunks=1, chunk=bytes(16))
+    with pytest.raises(ModelFileError, match=r"short.npz: entry 'weight' declares shape \(2, 3\)"):
+        Linear(3, 2).load(short)
+
+    other = tmp_path / "other.npz"  # a zip holding something that is not an array
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("weight.txt", "hello")
+    with pytest.raises(ModelFileError, match=r"other.npz: entry 'weight.txt' is not a .npy"):
+        Linear(3, 2).load(other)
+
+    strings = tmp_path / "strings.npz"
+    np.savez(strings, weight=np.full((2, 3), "x"), bias=np.zeros(2))
+    with pytest.raises(ModelFileError, match=r"entry 'weight' holds non-numeric data"):
+        Linear(3, 2).load(strings)
+
+
+def test_big_endian_and_fortran_order_entries_load_as_stored(tmp_path: Path):
+    w = np.arange(6.0).reshape(2, 3)
+    path = tmp_path / "be.npz"
+    np.savez(path, weight=np.asfortranarray(w.astype(">f8")), bias=np.array([1, 2], ">i4"))
+    model = Linear(3, 2).load(path)
+    np.testing.assert_array_equal(model.weight.data, w)
+    np.testing.assert_array_equal(model.bias.data, [1.0, 2.0])
+
+
+def test_save_is_atomic_and_replaces_a_symlink(tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not yours")
+    link = tmp_path / "model.npz"
+    link.symlink_to(elsewhere)
+    Linear(3, 2).save(link)
+    assert elsewhere.read_text() == "not yours"  # not written through the link
+    assert not link.is_symlink() and zipfile.is_zipfile(link)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.txt", "model.npz"]
+
+
+def test_a_save_killed_midway_leaves_the_old_file_intact(tmp_path: Path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.npz"
+    old = Linear(3, 2, seed=0)
+    old.save(path)
+    # The child saves another model, but numpy's writer stops halfway and waits to be killed.
+    child = (
+        "import sys, time, numpy as np\n"
+        "from nn import Linear\n"
+        "def half(f, **arrays):\n"
+        "    f.write(b'PK' + bytes(1000)); f.flush()\n"
+        "    print('writing', flush=True); time.sleep(120)\n"
+        "np.savez = half\n"
+        "Linear(3, 2, seed=1).save(sys.argv[1])\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", child, str(path)], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+    back = Linear(3, 2, seed=5).load(path)
+    np.testing.assert_array_equal(back.weight.data, old.weight.data)
+
+
 def test_load_keeps_training_with_same_optimizer(tmp_path: Path):
     model = Linear(2, 1, seed=0)
     opt = optim.SGD(model.parameters(), lr=0.1)

@@ -53,7 +53,7 @@ def _run_values(make: Callable[[list], optim.Optimizer], steps: int = 3) -> list
 
 
 # ---------------------------------------------------------------------------------------------
-# seed 003's worked examples, with gradients from the real engine
+# the optimizer notes' worked examples, with gradients from the real engine
 # ---------------------------------------------------------------------------------------------
 
 XS = [1.0, 2.0, 3.0, 4.0]
@@ -93,7 +93,7 @@ def test_seed003_half_convention_gives_half_the_step() -> None:
 
 
 def test_seed003_momentum_form_equals_pytorch_form_for_constant_lr() -> None:
-    # seed 003: per-sample SGD on x = 1..8, y = 2x, grads 2 (w x + b - y) x and 2 (w x + b - y),
+    # the notes: per-sample SGD on x = 1..8, y = 2x, grads 2 (w x + b - y) x and 2 (w x + b - y),
     # v <- mu v + eta grad, w <- w - v, with eta = 0.01, mu = 0.9
     xs = [float(i) for i in range(1, 9)]
     eta, mu = 0.01, 0.9

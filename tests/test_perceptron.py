@@ -1,5 +1,5 @@
 """Tests of nn.Perceptron: the classic rule worked by hand, convergence on the linearly
-separable gates AND / OR / NAND, and non-convergence on XOR (seeds 001, 002)."""
+separable gates AND / OR / NAND, and non-convergence on XOR."""
 
 from __future__ import annotations
 

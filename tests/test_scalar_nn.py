@@ -1,6 +1,6 @@
 """Tests of the scalar modules nn.Neuron, nn.Layer and nn.MLP (on Values).
 
-Expected numbers are worked by hand or with numpy here (closed forms, the seed-000 example
+Expected numbers are worked by hand or with numpy here (closed forms, the notes' house-price example
 with the backprop equations BP1-BP4, central differences), never read from the code's output.
 """
 
@@ -184,7 +184,7 @@ def test_mlp_gradients_match_central_differences():
 
 
 def test_seed_000_house_price_example_with_bp1_to_bp4():
-    """The seed-000 worked example: 3 -> 2 -> 2 -> 1 ReLU net, L = ½(y − a)², one SGD step
+    """The notes' house-price example: 3 -> 2 -> 2 -> 1 ReLU net, L = ½(y − a)², one SGD step
     with lr 0.1. The engine's gradients must match BP1-BP4 written out in numpy."""
     X, y = data.house_prices()
     net = data.house_price_network()

@@ -493,7 +493,8 @@ def test_missing_dot_says_what_to_install(monkeypatch, tmp_path):
     assert "digraph" in g.source  # the DOT text needs no Graphviz
 
 
-def test_missing_dot_via_the_backend(monkeypatch):
+def test_missing_dot_via_the_backend(monkeypatch, tmp_path):
+    # render() runs dot through the graphviz package's backend (pipe() runs it itself)
     import graphviz.backend.execute as execute
 
     def missing(cmd, **kwargs):
@@ -502,7 +503,186 @@ def test_missing_dot_via_the_backend(monkeypatch):
     monkeypatch.setattr(execute, "run_check", missing)
     *_, o = neuron()
     with pytest.raises(GraphvizNotFoundError, match="brew install graphviz"):
-        draw_graph(o).pipe()
+        draw_graph(o).render(outfile=tmp_path / "x.svg")
+
+
+# -- layouts dot cannot finish, timeouts, no orphaned dot ------------------------------------------
+
+
+def _shared_sum(n):
+    """x + x + ... + x (n terms): x feeds every add, so dot must route n long edges."""
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(n - 1):
+        y = y + x
+    y.backward()
+    return y
+
+
+SLOW_GRAPH = (  # a layout dot 2.43 did not finish in 10 minutes (or crashed on)
+    "from autograd import Value\n"
+    "from viz import draw_graph\n"
+    "a, b = Value(1.0, label='a'), Value(2.0, label='b')\n"
+    "z = a\n"
+    "for _ in range(80):\n"
+    "    z = z * b + a\n"
+    "g = draw_graph(z, max_nodes=None)\n"
+)
+
+
+def test_estimate_layout_counts_virtual_nodes_and_crowding():
+    from viz.dot import estimate_layout
+
+    g = GradbookDigraph()
+    for name in "xab":
+        g.node(name)
+    g.edge("x", "a")
+    g.edge("a", "b")
+    g.edge("x", "b")  # ranks x 0, a 1, b 2: this edge spans two ranks, one virtual node
+    est = estimate_layout(g.source)
+    # segments between ranks 0-1: x->a and x->b's first half; 1-2: a->b and its second half
+    assert (est.nodes, est.edges, est.virtual_nodes, est.crowding) == (3, 3, 1, 2**2 + 2**2)
+    # a leaf is placed next to its first use: c -> b alone spans one rank, no virtual node
+    g.edge("c", "b")
+    assert estimate_layout(g.source).virtual_nodes == 1
+
+
+def test_a_layout_dot_cannot_finish_is_refused_before_dot_runs(monkeypatch):
+    import viz.dot
+
+    def never(*args, **kwargs):
+        raise AssertionError("dot was started")
+
+    monkeypatch.setattr(viz.dot, "run_dot", never)
+    g = draw_graph(_shared_sum(200), max_nodes=None)
+    with pytest.raises(viz.dot.GraphTooLargeError, match=r"too large for Graphviz's dot to lay "
+                                                         r"out quickly \(399 nodes"):
+        g.pipe(format="svg")
+    with pytest.raises(viz.dot.GraphTooLargeError, match="max_nodes=60"):
+        to_svg(_shared_sum(200), max_nodes=None)  # an explicit max_nodes is obeyed
+
+
+@needs_dot
+def test_render_graph_collapses_further_until_dot_can_lay_it_out(tmp_path):
+    from viz.dot import estimate_layout
+
+    y = _shared_sum(990)  # 1,979 characters typed; dot ran over 580 s on it
+    assert estimate_layout(draw_graph(y).source).too_large()  # the default 500 boxes
+    path = render_graph(y, tmp_path / "sum.svg")
+    texts = " ".join(t.text for t in ET.parse(path).iter() if t.text)
+    assert "990 nodes" in texts and "collapsed" in texts
+    drawn = int(re.search(r"max_nodes=(\d+)", texts).group(1))
+    assert drawn < 500
+
+
+def _children_named(pid: int, name: str) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1: stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2:].split()
+            if comm == name and int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"  # a zombie has finished
+
+
+def _wait_for(condition, seconds: float = 60.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+linux_and_dot = pytest.mark.skipif(
+    shutil.which("dot") is None or not Path("/proc/self/stat").exists(),
+    reason="needs Graphviz's dot and Linux's /proc")
+
+
+@linux_and_dot
+def test_dot_past_its_timeout_is_killed():
+    import os
+
+    from viz.dot import GraphvizError
+
+    namespace: dict = {}
+    exec(SLOW_GRAPH, namespace)
+    with pytest.raises(GraphvizError, match=r"did not finish within 0.5 s and was stopped"):
+        namespace["g"].pipe(format="svg", check_size=False, timeout=0.5)
+    assert _children_named(os.getpid(), "dot") == []
+
+
+@linux_and_dot
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_no_dot_is_left_running_when_the_drawing_process_stops(how):
+    import signal
+    import subprocess
+    import sys
+
+    script = SLOW_GRAPH + "print('drawing', flush=True)\ng.pipe(format='svg', check_size=False)\n"
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "drawing"
+        assert _wait_for(lambda: _children_named(proc.pid, "dot"))
+        (dot,) = _children_named(proc.pid, "dot")
+        proc.send_signal(getattr(signal, how))
+        proc.wait(timeout=60)
+        assert _wait_for(lambda: not _alive(dot)), f"dot {dot} still running after {how}"
+        if how == "SIGINT":
+            assert proc.returncode != 0 and "KeyboardInterrupt" in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@needs_dot
+def test_a_huge_label_is_shortened_not_a_broken_pipe():
+    x = Value(2.0, label="L" * 100_000)
+    y = x * 3.0
+    y.backward()
+    texts = [t for lines in parse_svg(to_svg(y)).values() for t in lines]
+    shown = [t for t in texts if t.startswith("L")]
+    assert shown == ["L" * 199 + "\u2026"]
+
+
+@needs_dot
+def test_dot_failing_is_one_clear_error():
+    from viz.dot import GraphvizError
+
+    g = GradbookDigraph()
+    g.node("a", label="<" + "L" * 20_000 + ">")  # dot's HTML labels stop at 16,384 characters
+    with pytest.raises(GraphvizError, match=r"Graphviz's dot failed \(exit code 1\): Error"):
+        g.pipe(format="svg")
+
+
+@needs_dot
+def test_render_graph_replaces_a_symlink_atomically(tmp_path):
+    *_, o = neuron()
+    target = tmp_path / "elsewhere.svg"
+    target.write_text("not yours")
+    link = tmp_path / "graph.svg"
+    link.symlink_to(target)
+    render_graph(o, link)
+    assert target.read_text() == "not yours" and not link.is_symlink()
+    ET.parse(link)
 
 
 # -- layering -------------------------------------------------------------------------------------

@@ -27,14 +27,20 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import topological_order
+from autograd import atomic_write_bytes, topological_order
 
 from .collapse import Box, GraphInfo, plan, unwrap
-from .dot import GradbookDigraph
+from .dot import GradbookDigraph, estimate_layout
 
 __all__ = ["GRAD_SCALE", "draw_graph", "grad_color", "render_graph", "to_svg"]
 
 FONT = "Helvetica,Arial,sans-serif"
+#: Longer node names are cut to this many characters, ending in "…" (dot is slow on, and
+#: can fail with, labels of many kilobytes; nobody reads them in a picture).
+MAX_LABEL_CHARS = 200
+#: The ``max_nodes`` that :func:`render_graph` and :func:`to_svg` start from when the caller
+#: gives none, and the smallest they go down to when dot could not lay the graph out quickly.
+AUTO_MAX_NODES = (500, 16)
 HIGHLIGHT = "#d62728"
 
 #: Symbols for ops drawn as an operator rather than a name.
@@ -201,16 +207,32 @@ def render_graph(
     path = Path(path)
     if format is None:
         format = path.suffix.lstrip(".").lower() or "svg"
-    data = draw_graph(root, **options).pipe(format=format)
+    data = _draw_to_fit(root, options).pipe(format=format)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write_bytes(path, data)
     return path
 
 
 def to_svg(root: Any, **options: Any) -> str:
     """The SVG text of ``root``'s graph (``options`` as for :func:`draw_graph`)."""
-    return draw_graph(root, **options).pipe(format="svg", encoding="utf-8")
+    return _draw_to_fit(root, options).pipe(format="svg", encoding="utf-8")
+
+
+def _draw_to_fit(root: Any, options: dict[str, Any]) -> GradbookDigraph:
+    """``draw_graph(root, **options)``; without an explicit ``max_nodes``, collapsed further
+    (``max_nodes`` halved from 500 down to 16) while Graphviz could not lay it out quickly
+    (:meth:`viz.dot.LayoutEstimate.too_large`: many long edges from a value used everywhere
+    cost dot minutes even below 500 boxes). With ``max_nodes`` given, the graph is drawn as
+    asked, and ``pipe`` refuses it when too large."""
+    if "max_nodes" in options:
+        return draw_graph(root, **options)
+    max_nodes, smallest = AUTO_MAX_NODES
+    while True:
+        g = draw_graph(root, max_nodes=max_nodes, **options)
+        if max_nodes <= smallest or not estimate_layout(g.source).too_large():
+            return g
+        max_nodes = max(max_nodes // 2, smallest)
 
 
 def grad_color(g: float) -> str:
@@ -305,11 +327,11 @@ def _resolve_highlight(highlight: Any, index: dict, name_of: dict, order: list) 
 
 def _display_name(node: Any, i: int, name_of: dict, is_const: bool) -> str:
     name = name_of.get(i)
-    if name is not None:
-        return name
-    if node.label:
-        return str(node.label)
-    return "const" if is_const else f"v{i}"
+    if name is None:
+        name = str(node.label) if node.label else ("const" if is_const else f"v{i}")
+    if len(name) > MAX_LABEL_CHARS:
+        name = name[: MAX_LABEL_CHARS - 1] + "\u2026"
+    return name
 
 
 # -- labels ---------------------------------------------------------------------------------------
