@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value
+import autograd
+from autograd import Function, Node, Tensor, Value
 
 from .activations import softmax_values
 from .layers import dropout
@@ -56,7 +57,9 @@ REDUCTIONS = ("mean", "sum", "none")
 #: log(p) is clamped to at least this (PyTorch's BCELoss does the same), so p = 0 gives a
 #: large finite loss instead of inf.
 LOG_CLAMP = -100.0
-_P_MIN = math.exp(LOG_CLAMP)
+#: the floor of p(1 − p) in the gradient of binary_cross_entropy (PyTorch's EPSILON in its
+#: kernel), so p = 0 or 1 gives a gradient of size 1e12 instead of 0 or inf.
+BCE_GRAD_EPS = 1e-12
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -216,7 +219,10 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
     of a sigmoid) against targets ``y`` in [0, 1].
 
     As in PyTorch, each log is clamped to at least −100, so a confidently wrong p = 0 or 1
-    gives a loss of 100 rather than inf, and a zero gradient rather than nan. Prefer
+    gives a loss of 100 rather than inf; and its gradient is PyTorch's,
+    ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12): the exact derivative −y/p + (1 − y)/(1 − p)
+    wherever p(1 − p) > 1e-12, and at p = 0 with y = 1 (p = 1 with y = 0) a large gradient of
+    the right sign, −1e12 (+1e12), instead of the 0 of a clamped, flat log. Prefer
     :func:`binary_cross_entropy_with_logits` on raw scores: it is exact where this clamps.
     """
     _check_reduction(reduction)
@@ -231,18 +237,64 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
     t = _match_tensor(pred, target, "binary_cross_entropy")
     _check_probabilities(pred.data, "binary_cross_entropy", "predictions")
     _check_probabilities(t.data, "binary_cross_entropy", "targets")
-    log_p = pred.clip(_P_MIN, 1.0).log()
-    log_q = (1.0 - pred).clip(_P_MIN, 1.0).log()
-    return _reduce_tensor(-(t * log_p + (1.0 - t) * log_q), reduction)
+    return _reduce_tensor(BinaryCrossEntropy.apply(pred, t), reduction)
 
 
 def _bce_value(p: Value, t: float) -> Value:
-    terms = []
-    if t != 0.0:
-        terms.append(p.clip(_P_MIN, 1.0).log() * t)
-    if t != 1.0:
-        terms.append((1.0 - p).clip(_P_MIN, 1.0).log() * (1.0 - t))
-    return -sum(terms[1:], terms[0])
+    return BinaryCrossEntropy.apply(p, t)
+
+
+def _clamped_logs(p: Any) -> tuple[Any, Any]:
+    """max(log p, −100) and max(log(1 − p), −100) of a float or an array (nan for p < 0)."""
+    if isinstance(p, float):
+        return _clamped_log(p), _clamped_log(1.0 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, then clamped
+        return np.maximum(np.log(p), LOG_CLAMP), np.maximum(np.log1p(-p), LOG_CLAMP)
+
+
+def _clamped_log(x: float) -> float:
+    if x > 0.0:
+        return max(math.log(x), LOG_CLAMP)
+    return LOG_CLAMP if x == 0.0 else math.nan
+
+
+class BinaryCrossEntropy(Function):
+    """ℓ(p, y) = −[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)] elementwise, one node,
+    with PyTorch's derivatives ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12) (the exact derivative
+    −y/p + (1 − y)/(1 − p), kept finite and large where p(1 − p) vanishes) and
+    ∂ℓ/∂y = max(log(1 − p), −100) − max(log p, −100). Inputs: p a Value or a Tensor, y a number,
+    an array or a Tensor."""
+
+    @staticmethod
+    def forward(ctx: Any, p: Any, y: Any) -> Any:
+        ctx.save_for_backward(p, y)
+        lp, lq = _clamped_logs(p.data)
+        ctx.logs = lp, lq
+        yd = y.data if isinstance(y, Node) else y
+        return -(yd * lp + (1.0 - yd) * lq)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        p, y = ctx.saved_tensors
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            # written with engine ops on the saved input, so that create_graph=True works
+            gp = g * (p - y) / autograd.maximum(p * (1.0 - p), BCE_GRAD_EPS)
+        if ctx.needs_input_grad[1]:
+            lp, lq = ctx.logs
+            gy = g * (lq - lp)
+        return gp, gy
+
+    @staticmethod
+    def jvp(ctx: Any, tp: Any, ty: Any = None) -> Any:
+        """Forward mode for Tensors: tp·∂ℓ/∂p + ty·∂ℓ/∂y, elementwise."""
+        p, y = ctx.saved_tensors
+        pd, yd = p.data, (y.data if isinstance(y, Node) else y)
+        out = 0.0 if tp is None else tp * (pd - yd) / np.maximum(pd * (1.0 - pd), BCE_GRAD_EPS)
+        if ty is not None:
+            lp, lq = ctx.logs
+            out = out + ty * (lq - lp)
+        return out
 
 
 def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value, numerical_grad
+from autograd import Tensor, Value, grad, gradcheck, numerical_grad
 from nn import functional as F
 
 
@@ -96,6 +96,55 @@ def test_bce_clamps_log_at_minus_100_with_finite_gradient():
     assert loss.data == pytest.approx(100.0)
     loss.backward()
     assert math.isfinite(v.grad)
+
+
+def test_bce_gradient_of_a_saturated_wrong_prediction_is_large_with_the_right_sign():
+    # PyTorch's gradient (p - y) / max(p(1 - p), 1e-12), by hand: p = 0, y = 1 gives
+    # -1 / 1e-12 = -1e12 (push p up); p = 1, y = 0 gives +1e12 (push p down). The clamped log
+    # alone is flat there and used to give 0: no signal for the most wrong prediction
+    p = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+    F.binary_cross_entropy(p, np.array([1.0, 0.0]), reduction="sum").backward()
+    np.testing.assert_allclose(p.grad, [-1e12, 1e12], rtol=1e-12)
+    for p0, y, expected in ((0.0, 1.0, -1e12), (1.0, 0.0, 1e12)):
+        v = Value(p0)
+        F.binary_cross_entropy(v, y).backward()
+        assert v.grad == pytest.approx(expected, rel=1e-12)
+    # a correct saturated prediction: (0 - 0) / 1e-12 = 0
+    v = Value(0.0)
+    F.binary_cross_entropy(v, 0.0).backward()
+    assert v.grad == 0.0
+
+
+def test_bce_gradient_is_the_exact_derivative_away_from_0_and_1():
+    # d/dp −[y log p + (1 − y) log(1 − p)] = −y/p + (1 − y)/(1 − p), soft targets included
+    p = np.array([0.8, 0.3, 0.5, 1e-6, 0.999])
+    y = np.array([1.0, 0.0, 0.25, 1.0, 0.6])
+    expected = -y / p + (1 - y) / (1 - p)
+    t = Tensor(p, requires_grad=True)
+    F.binary_cross_entropy(t, y, reduction="sum").backward()
+    np.testing.assert_allclose(t.grad, expected, rtol=1e-9)
+    vs = vals(p.tolist())
+    F.binary_cross_entropy(vs, y.tolist(), reduction="sum").backward()
+    np.testing.assert_allclose([v.grad for v in vs], expected, rtol=1e-9)
+    # and against central differences of the loss itself
+    assert gradcheck(lambda q: F.binary_cross_entropy(q, y[:3], reduction="sum"), [p[:3]])
+
+
+def test_bce_gradient_reaches_a_target_that_requires_one():
+    # d/dy −[y log p + (1 − y) log(1 − p)] = log(1 − p) − log p
+    p = np.array([0.8, 0.3])
+    y = Tensor(np.array([1.0, 0.5]), requires_grad=True)
+    F.binary_cross_entropy(Tensor(p), y, reduction="sum").backward()
+    np.testing.assert_allclose(y.grad, np.log(1 - p) - np.log(p), rtol=1e-12)
+
+
+def test_bce_second_derivative_through_create_graph():
+    # d²/dp² −log p = 1/p²
+    v = Value(0.3)
+    (g,) = grad(F.binary_cross_entropy(v, 1.0), [v], create_graph=True)
+    g.backward()
+    assert g.data == pytest.approx(-1 / 0.3, rel=1e-12)
+    assert v.grad == pytest.approx(1 / 0.09, rel=1e-12)
 
 
 def test_bce_rejects_non_probabilities():
