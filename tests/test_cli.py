@@ -148,8 +148,10 @@ def test_unknown_data_set_is_explained(tmp_path):
 def test_demo_runs_end_to_end(tmp_path):
     r = run("demo", "--steps", "3", "--out", str(tmp_path / "d"))
     assert r.returncode == 0, r.stderr
-    for name in ("model.npz", "loss.png", "decision_boundary.png", "neuron.svg", "gradcheck.txt"):
+    for name in ("model.npz", "loss.png", "decision_boundary.png", "neuron.svg", "neuron.html",
+                 "gradcheck.txt"):
         assert (tmp_path / "d" / name).exists(), name
+    assert "<svg" in (tmp_path / "d" / "neuron.html").read_text(encoding="utf-8")
     assert "gradcheck passed" in (tmp_path / "d" / "gradcheck.txt").read_text()
     assert "notebooks/README.md" in r.stdout
     # the neuron the demo points at is an active one: its weights' gradients da/dw = f′(z)·x

@@ -363,6 +363,7 @@ def test_page_is_one_self_contained_file(tmp_path):
     o, x, w, b = neuron()
     e = explore(o)
     path = e.save(tmp_path / "sub" / "page.html")
+    assert list(path.parent.iterdir()) == [path]      # written atomically: no temporary left
     page = path.read_text(encoding="utf-8")
     # nothing is fetched: no src/href attributes, no URLs except the SVG's XML namespaces
     assert not re.search(r"(?<![\w-])(src|href)\s*=", page)

@@ -34,7 +34,14 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import OPS, Tensor, backward_order, input_grads, topological_order
+from autograd import (
+    OPS,
+    Tensor,
+    atomic_write_text,
+    backward_order,
+    input_grads,
+    topological_order,
+)
 
 from .graph import (
     _display_name,
@@ -166,11 +173,12 @@ class Explorer:
         return _page_html(self.title, self._svg, self._page, self.steps)
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (UTF-8) and return the path."""
+        """Write the page to ``path`` (UTF-8) and return the path. The file appears whole or not
+        at all (written to a temporary file beside it, then renamed)."""
         path = Path(path)
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html(), encoding="utf-8")
+        atomic_write_text(path, self.html())
         return path
 
     def _repr_html_(self) -> str:
