@@ -402,6 +402,41 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of ``command`` (``parser`` itself when there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
+
+
+def _expression_not_option(parser: argparse.ArgumentParser, argv: list[str] | None) -> list[str]:
+    """``argv`` with an expression that starts with a minus (``gradbook graph "-x*2" x=1``)
+    protected from argparse, which would take it for an unknown option: it gets a leading space,
+    which the expression parser ignores and which argparse reads as "positional". Known options,
+    their values and negative numbers are left alone."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("graph", "explore", "gradcheck"):
+        return argv
+    actions = _subparser(parser, argv[0])._option_string_actions
+    out, takes_value = argv[:1], False
+    for token in argv[1:]:
+        if takes_value:
+            out.append(token)
+            takes_value = False
+            continue
+        action = actions.get(token.split("=", 1)[0])
+        if action is not None:
+            takes_value = action.nargs != 0 and "=" not in token
+        elif token.startswith("-") and not token.startswith("--") and len(token) > 1:
+            try:
+                float(token)
+            except ValueError:
+                token = " " + token
+        out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; see the module's docstring for the exit codes."""
     parser = build_parser()
@@ -412,7 +447,11 @@ def main(argv: list[str] | None = None) -> int:
             # In the main thread only (signal's rule); tests may call main() from others.
             with contextlib.suppress(ValueError):
                 previous = signal.signal(signal.SIGTERM, _on_sigterm)
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(_expression_not_option(parser, argv))
+        if extra:  # name the subcommand, whose --help lists what it accepts
+            _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+        if isinstance(getattr(args, "expression", None), str) and args.expression.startswith(" -"):
+            args.expression = args.expression[1:]   # the space _expression_not_option added
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2

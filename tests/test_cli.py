@@ -145,6 +145,28 @@ def test_unknown_data_set_is_explained(tmp_path):
     assert r.returncode == 2 and "unknown data set 'imagenet'" in r.stderr
 
 
+def test_an_expression_may_start_with_a_minus(tmp_path):
+    # argparse would take "-x*2" for an unknown option; d/dx (-x*2) = -2, d/dx -sin(x) = -cos(x)
+    r = run("graph", "-x*2", "x=1.5", "-o", str(tmp_path / "g.svg"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ["-x*2 = -3", "  d/dx = -2"]
+    r = run("gradcheck", "--eps", "1e-6", "-sin(x)", "x=0.5")
+    assert r.returncode == 0 and "gradcheck passed" in r.stdout, r.stderr
+    r = run("graph", "x", "x=-1", "-o", str(tmp_path / "h.svg"))     # a negative value stays one
+    assert r.returncode == 0 and "x = -1" in r.stdout, r.stderr
+    # a malformed one is reported by the subcommand, at the column of the text as typed
+    r = run("graph", "-:", "x=1", "-o", str(tmp_path / "i.svg"))
+    assert r.returncode == 2 and r.stderr.startswith("gradbook graph: "), r.stderr
+    assert "column 2 of '-:'" in r.stderr
+
+
+def test_unknown_option_is_named_by_the_subcommand():
+    r = run("graph", "x", "x=1", "--rankdri", "TB")
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        "gradbook graph: unrecognized arguments: --rankdri TB (see gradbook graph --help)"]
+
+
 def test_demo_runs_end_to_end(tmp_path):
     r = run("demo", "--steps", "3", "--out", str(tmp_path / "d"))
     assert r.returncode == 0, r.stderr

@@ -284,11 +284,15 @@ def test_constant_init_keeps_hidden_units_identical():
     assert not np.array_equal(model[0].weight.data, before)
     for lin in (model[0], model[2]):
         W, b = lin.weight.data, lin.bias.data
-        assert np.all(W[0] == W) and np.all(b == b[0])  # rows exactly equal
+        # equal in exact arithmetic; a BLAS kernel may round one column's sum differently from
+        # another's (3.5e-18 apart under OPENBLAS_CORETYPE=Prescott), far below this tolerance
+        np.testing.assert_allclose(W, np.broadcast_to(W[0], W.shape), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b, np.full_like(b, b[0]), rtol=0, atol=1e-12)
 
 
 def test_dropout_breaks_the_symmetry():
     model = nn.mlp([2, 6, 1], activation="tanh", init=0.2, dropout=0.5, seed=0)
     _train_steps(model)
     W = model[0].weight.data
-    assert not np.all(W[0] == W)
+    # far beyond rounding: the units differ by 0.017-0.05 per input over seeds 0-9
+    assert np.ptp(W, axis=0).min() > 1e-3
