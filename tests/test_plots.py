@@ -74,6 +74,8 @@ def test_plot_history_pairs_train_and_validation():
     fig = plot_history(hist)
     axes = visible_axes(fig)
     assert [ax.get_title() for ax in axes] == ["loss", "accuracy"]
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in axes] == [("epoch", "loss"),
+                                                                 ("epoch", "accuracy")]
     for ax in axes:
         assert [ln.get_label() for ln in labelled_lines(ax)] == ["train", "validation"]
     assert list(labelled_lines(axes[0])[1].get_ydata()) == [1.1, 0.7, 0.6]
@@ -141,6 +143,20 @@ def test_decision_boundary_of_an_array_model_and_multiclass():
 
     fig = plot_decision_boundary(three, X, y3, resolution=40)
     assert isinstance(fig, Figure)
+
+
+def test_decision_boundary_labels_its_axes():
+    X, y = blobs()
+    ax = visible_axes(plot_decision_boundary(lambda A: A[:, 0] + A[:, 1], X, y))[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x₁", "x₂")  # the two input features
+    fig = plot_decision_boundary(lambda A: A[:, 0], X, y, xlabel="size (m²)", ylabel="rooms")
+    ax = visible_axes(fig)[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("size (m²)", "rooms")
+    # on the caller's axes; None keeps the label already there
+    ax = Figure().add_subplot()
+    ax.set_ylabel("NAND(x1, x2)")
+    plot_decision_boundary(lambda A: A[:, 0], X, y, ax=ax, xlabel="OR(x1, x2)", ylabel=None)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("OR(x1, x2)", "NAND(x1, x2)")
 
 
 def test_decision_boundary_of_an_nn_mlp():

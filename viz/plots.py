@@ -289,6 +289,7 @@ def plot_history(history: Any, keys: Sequence[str] | None = None) -> Any:
                     ls="-" if role == "train" else "--", label=role)
         ax.set_title(base)
         ax.set_xlabel("epoch")
+        ax.set_ylabel(base)      # every axis labelled, also when a panel is shown on its own
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
@@ -365,6 +366,8 @@ def plot_decision_boundary(
     title: str | None = None,
     ax: Any = None,
     point_size: float = 22,
+    xlabel: str | None = "x₁",
+    ylabel: str | None = "x₂",
 ) -> Any:
     """Colour the plane by the class the model predicts, with the data on top (2-D inputs).
 
@@ -374,6 +377,8 @@ def plot_decision_boundary(
     (default 0 for labels -1/1 or raw scores, 0.5 for probabilities with labels 0/1); several:
     the argmax. ``resolution``: grid points per axis (default 200 for array models, 60 for
     models computing with Values). ``point_size``: the marker area of the data points.
+    ``xlabel``/``ylabel``: the axis labels, by default ``x₁`` and ``x₂`` for the two input
+    features (columns 0 and 1 of ``X``); None leaves that axis label as it is.
     """
     X = np.asarray(unwrap(X), dtype=float)
     y = np.asarray(unwrap(y)).reshape(-1)
@@ -384,7 +389,7 @@ def plot_decision_boundary(
         model.eval()
         try:
             return plot_decision_boundary(model, X, y, resolution, padding, threshold, title,
-                                          ax, point_size)
+                                          ax, point_size, xlabel, ylabel)
         finally:
             model.train()
     batch, f, vectorized = _batch_mode(model, X)
@@ -415,6 +420,10 @@ def plot_decision_boundary(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_title(title or "decision boundary")
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
     return fig
 
 
