@@ -138,6 +138,18 @@ class Tensor(Node):
 
         return array_ufunc(ufunc, method, inputs, kwargs)
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the data of a tensor that needs no gradient. For one that does, a
+        TypeError, as in PyTorch: the array would be cut off from the graph without a word. Ask
+        for the numbers explicitly with ``t.detach().numpy()`` or ``t.data``."""
+        if self.requires_grad:
+            raise TypeError(
+                f"np.asarray() of a Tensor that requires grad (shape {self.shape}) would drop it "
+                "from the graph: use t.detach().numpy() or t.data for its numbers"
+            )
+        data = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return data.copy() if copy else data
+
     # -- array-like attributes ---------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:

@@ -113,3 +113,17 @@ def test_in_place_update_of_an_array_by_a_tensor_is_refused():
     with pytest.raises(TypeError, match=r"write x = x \+ t"):
         arr += _leaf()
     np.testing.assert_array_equal(arr, np.ones((2, 2)))
+
+
+def test_asarray_refuses_to_cut_a_tensor_that_requires_grad_off_its_graph():
+    t = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.raises(TypeError, match=r"requires grad .*t\.detach\(\)\.numpy\(\)"):
+        np.asarray(t)
+    # without gradients it is just its numbers, as in PyTorch
+    plain = t.detach()
+    out = np.asarray(plain)
+    assert out.dtype == np.float64 and out.tolist() == [1.0, 2.0]
+    assert np.asarray(plain, dtype=np.float32).dtype == np.float32
+    copied = np.array(plain, copy=True)
+    copied[0] = 9.0
+    assert plain.data[0] == 1.0                      # a requested copy is a copy
