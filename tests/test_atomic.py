@@ -4,13 +4,11 @@ at the target are replaced, not written through."""
 from __future__ import annotations
 
 import os
-import signal
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import kill_while_writing
 
 from autograd.atomic import atomic_write, atomic_write_bytes, atomic_write_text
 
@@ -78,15 +76,7 @@ def test_a_writer_killed_midway_leaves_the_old_file(tmp_path: Path):
         "    fh.write(b'new' * 100000); fh.flush()\n"
         "    print('writing', flush=True); time.sleep(120)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", child, str(path)], stdout=subprocess.PIPE,
-                            text=True)
-    try:
-        assert proc.stdout.readline().strip() == "writing"
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=60)
-        proc.stdout.close()
+    kill_while_writing(child, path)
     assert path.read_bytes() == b"old" * 1000
     # what a kill -9 leaves is a hidden temporary beside it, never a damaged target
     left = [p.name for p in tmp_path.iterdir() if p.name != "data.bin"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import peak_bytes
 
 from nn import data
 
@@ -317,17 +318,6 @@ def test_fashion_mnist_mismatched_counts(tmp_path: Path) -> None:
         data.fashion_mnist(tmp_path)
 
 
-def _peak_bytes(fn) -> int:
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_load_idx_never_decompresses_past_the_declared_size(tmp_path: Path) -> None:
     # a header declaring 2 x 3 bytes, followed by 64 MiB of zeros: a few kB once gzipped
     path = tmp_path / "bomb.gz"
@@ -344,7 +334,7 @@ def test_load_idx_never_decompresses_past_the_declared_size(tmp_path: Path) -> N
         except ValueError as exc:
             errors.append(str(exc))
 
-    assert _peak_bytes(load) < 4 << 20  # far below the 64 MiB the stream expands to
+    assert peak_bytes(load) < 4 << 20  # far below the 64 MiB the stream expands to
     assert len(errors) == 1 and "bomb.gz: malformed IDX file" in errors[0]
     assert "6 bytes of data, but more bytes follow the header" in errors[0]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import kill_while_writing, peak_bytes
 
 from autograd import Tensor, Value
 from nn import (
@@ -307,29 +308,18 @@ def _linear_archive(path: Path, extra=None, weight_shape=(2, 3)) -> None:
             _npy_entry(zf, "junk.npy", (extra << 17,), chunks=extra, chunk=mib)
 
 
-def _peak_bytes(fn) -> int:
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_loading_reads_no_entry_the_model_does_not_need(tmp_path: Path):
     # a 64 MiB block of zeros, deflated to a few kB, under a key the model does not have
     path = tmp_path / "padded.npz"
     _linear_archive(path, extra=64)
     assert path.stat().st_size < 1 << 20
     model = Linear(3, 2)
-    peak = _peak_bytes(lambda: model.load(path, strict=False))
+    peak = peak_bytes(lambda: model.load(path, strict=False))
     assert peak < 4 << 20, peak  # far below the 64 MiB the entry would need
     np.testing.assert_array_equal(model.bias.data, [1.0, 2.0])
     np.testing.assert_array_equal(model.weight.data, np.zeros((2, 3)))
     with pytest.raises(StateDictError, match="unexpected keys: 'junk'"):
-        _peak_bytes(lambda: Linear(3, 2).load(path))
+        peak_bytes(lambda: Linear(3, 2).load(path))
 
 
 def test_an_oversized_entry_is_refused_from_its_header(tmp_path: Path):
@@ -345,7 +335,7 @@ def test_an_oversized_entry_is_refused_from_its_header(tmp_path: Path):
         except StateDictError as exc:
             errors.append(str(exc))
 
-    assert _peak_bytes(load) < 4 << 20
+    assert peak_bytes(load) < 4 << 20
     assert len(errors) == 1 and "size mismatch for 'weight'" in errors[0]
     assert "(8192, 1024)" in errors[0] and str(path) in errors[0]
     np.testing.assert_array_equal(model.weight.data, before)  # nothing changed
@@ -432,9 +422,6 @@ def test_save_is_atomic_and_replaces_a_symlink(tmp_path: Path):
 
 
 def test_a_save_killed_midway_leaves_the_old_file_intact(tmp_path: Path):
-    import signal
-    import subprocess
-    import sys
 
     path = tmp_path / "model.npz"
     old = Linear(3, 2, seed=0)
@@ -449,15 +436,7 @@ def test_a_save_killed_midway_leaves_the_old_file_intact(tmp_path: Path):
         "np.savez = half\n"
         "Linear(3, 2, seed=1).save(sys.argv[1])\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", child, str(path)], stdout=subprocess.PIPE,
-                            text=True)
-    try:
-        assert proc.stdout.readline().strip() == "writing"
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=60)
-        proc.stdout.close()
+    kill_while_writing(child, path)
     back = Linear(3, 2, seed=5).load(path)
     np.testing.assert_array_equal(back.weight.data, old.weight.data)
 
