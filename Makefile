@@ -88,7 +88,7 @@ endef
 
 help:
 	@echo "make demo       bootstrap .venv and Graphviz, then run 'gradbook demo'"
-	echo "make test       bootstrap, then ruff check and pytest (what CI runs: .ci/run)"
+	echo "make test       bootstrap, then ruff check, mypy and pytest (what CI runs: .ci/run)"
 	echo "make lint       ruff check ."
 	echo "make notebooks  open the course in JupyterLab (if installed in .venv)"
 	echo "make bench      benchmarks against micrograd and PyTorch, in a separate .bench-venv"
@@ -157,6 +157,9 @@ demo: venv dot
 test: venv dot chromium
 	@echo ">> ruff check ."
 	$(BIN)/ruff check .
+	# the files and settings are in pyproject.toml's [tool.mypy]: autograd/ and nn/
+	echo ">> mypy"
+	$(BIN)/mypy
 	echo ">> pytest -n auto --dist worksteal $(PYTEST_ARGS)"
 	rc=0
 	# -n auto: one worker per core (pytest-xdist); worksteal evens out the long notebook runs
@@ -199,7 +202,7 @@ bench: $(BENCH_STAMP)
 # --- cleaning -----------------------------------------------------------------------------
 
 clean:
-	@rm -rf build dist ./*.egg-info .pytest_cache .ruff_cache .hypothesis gradbook-demo
+	@rm -rf build dist ./*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis gradbook-demo
 	find . -path ./$(VENV) -prune -o -path ./$(BENCH_VENV) -prune -o \
 		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 rm -rf
 

@@ -4,12 +4,22 @@
 computation graph; ``backward()`` applies the chain rule over it in reverse topological order.
 Primitive ops are declared once, with their derivative rules, in :mod:`autograd.primitives`
 and :mod:`autograd.array_ops`; :class:`Function` lets you add your own.
+
+Reading order, from the bottom up (each module imports only those before it):
+``grad_mode``, ``numerics``, ``arrays``, ``node`` (storage), ``op`` (the registry),
+``generic`` (math on floats, arrays and nodes), ``primitives`` and ``array_ops`` (the ops and
+their derivative rules), ``anomaly``, ``function``, ``fastpath`` (the float specialisation),
+``backprop`` (the chain rule), ``differentiable``, ``value``, ``tensor``, ``functional``,
+``interop``, ``numerical`` and ``forward_mode``.
 """
 
+from .arrays import unbroadcast
 from .atomic import atomic_write, atomic_write_bytes, atomic_write_text
-from .backprop import backward, backward_order, grad, input_grads, topological_order, unbroadcast
+from .backprop import backward, backward_order, grad, input_grads, topological_order
+from .differentiable import activation
 from .forward_mode import jvp
 from .function import Context, Function
+from .functional import affine, maximum, minimum, sum_values
 from .grad_mode import (
     AnomalyError,
     detect_anomaly,
@@ -19,16 +29,19 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .node import GELU_APPROXIMATIONS, Node, zero_grad
+from .interop import array_function as _array_function  # noqa: F401 - numpy's protocols
+from .node import Node, zero_grad
 from .numerical import GradcheckError, GradcheckReport, gradcheck, numerical_grad
-from .op import OPS, Op, primitive
+from .op import OPS, Op, activation_table, primitive
+from .primitives import GELU_APPROXIMATIONS
 from .tensor import Tensor, as_tensor, concatenate, stack, where
-from .value import Value, maximum, minimum, sum_values
+from .value import Value
 
 __all__ = [
     "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
     "GradcheckReport", "Node",
-    "Op", "Tensor", "Value", "as_tensor", "atomic_write", "atomic_write_bytes",
+    "Op", "Tensor", "Value", "activation", "activation_table", "affine", "as_tensor",
+    "atomic_write", "atomic_write_bytes",
     "atomic_write_text", "backward", "backward_order", "concatenate",
     "detect_anomaly", "enable_grad", "grad", "gradcheck", "input_grads", "is_anomaly_enabled",
     "is_grad_enabled", "jvp",

@@ -13,22 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from . import generic as G
-from .op import primitive
-
-
-def _keepdims_shape(shape: tuple, axis: Any) -> tuple:
-    if axis is None:
-        return (1,) * len(shape)
-    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
-    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+from .arrays import keepdims_shape, scatter_add, unbroadcast
+from .generic import broadcast_to, data_of, exp, scatter, select, sum_to
+from .op import VARIADIC, primitive
 
 
 def expand_to(g: Any, shape: tuple, axis: Any, keepdims: bool) -> Any:
     """Broadcast the gradient of a reduction over ``axis`` back to the input's ``shape``."""
     if not keepdims:
-        g = g.reshape(_keepdims_shape(shape, axis))
-    return G.broadcast_to(g, shape)
+        g = g.reshape(keepdims_shape(shape, axis))
+    return broadcast_to(g, shape)
 
 
 # --- linear algebra -------------------------------------------------------------------------
@@ -40,7 +34,7 @@ def _insert_axis(g: Any, axis: int) -> Any:
     return g.reshape(shape[:axis] + (1,) + shape[axis:])
 
 
-def _matmul_grad_a(g, y, a, b):
+def _matmul_grad_a(g: Any, y: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:  # y[..., i] = sum_k a[..., i, k] b[k]
         return _insert_axis(g, -1) * b if a.ndim > 1 else g * b
     if a.ndim == 1:  # y[..., j] = sum_k a[k] b[..., k, j]
@@ -50,7 +44,7 @@ def _matmul_grad_a(g, y, a, b):
     return g @ b.swapaxes(-1, -2)
 
 
-def _matmul_grad_b(g, y, a, b):
+def _matmul_grad_b(g: Any, y: Any, a: Any, b: Any) -> Any:
     if a.ndim == 1:
         return _insert_axis(g, -2) * _insert_axis(a, -1) if b.ndim > 1 else g * a
     if b.ndim == 1:  # g has a's shape minus its last axis; the engine sums the batch axes
@@ -70,9 +64,9 @@ primitive(
 
 
 def _sum_tangents(*ts: Any) -> Any:
-    ts = [t for t in ts if t is not None]
-    out = ts[0]
-    for t in ts[1:]:
+    given = [t for t in ts if t is not None]
+    out = given[0]
+    for t in given[1:]:
         out = out + t
     return out
 
@@ -81,7 +75,7 @@ def _sum_tangents(*ts: Any) -> Any:
 
 primitive(
     "sum", 1, method=False, elementwise=False, params=("axis", "keepdims"),
-    array=lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    array=lambda x, axis, keepdims: x.sum(axis=axis, keepdims=keepdims),
     vjp=lambda g, y, x, axis, keepdims: expand_to(g, x.shape, axis, keepdims),
     jvp=lambda ts, y, x, axis, keepdims: ts[0].sum(axis=axis, keepdims=keepdims),
     deriv_docs=("g copied back over the summed axes of {x}",),
@@ -89,7 +83,7 @@ primitive(
 )
 primitive(
     "mean", 1, method=False, elementwise=False, params=("axis", "keepdims"),
-    array=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    array=lambda x, axis, keepdims: x.mean(axis=axis, keepdims=keepdims),
     vjp=lambda g, y, x, axis, keepdims: expand_to(g, x.shape, axis, keepdims)
     * (y.size / x.size if x.size else 0.0),
     jvp=lambda ts, y, x, axis, keepdims: ts[0].mean(axis=axis, keepdims=keepdims),
@@ -100,8 +94,8 @@ primitive(
 
 def _tie_weights(x: Any, y: Any, axis: Any, keepdims: bool) -> np.ndarray:
     """1/k on the k elements equal to the extreme along axis, 0 elsewhere (an array)."""
-    x, y = G.data_of(x), G.data_of(y)
-    yk = y if keepdims else np.reshape(y, _keepdims_shape(x.shape, axis))
+    x, y = data_of(x), data_of(y)
+    yk = y if keepdims else np.reshape(y, keepdims_shape(x.shape, axis))
     mask = x == yk
     return mask / mask.sum(axis=axis, keepdims=True)
 
@@ -123,9 +117,9 @@ primitive(
     "logsumexp", 1, method=False, elementwise=False, params=("axis", "keepdims"),
     array=lambda x, axis, keepdims: _logsumexp(x, axis, keepdims),
     vjp=lambda g, y, x, axis, keepdims: expand_to(g, x.shape, axis, keepdims)
-    * G.exp(x - expand_to(y, x.shape, axis, keepdims)),
+    * exp(x - expand_to(y, x.shape, axis, keepdims)),
     jvp=lambda ts, y, x, axis, keepdims: (
-        ts[0] * G.exp(x - expand_to(y, x.shape, axis, keepdims))
+        ts[0] * exp(x - expand_to(y, x.shape, axis, keepdims))
     ).sum(axis=axis, keepdims=keepdims),
     deriv_docs=("g·exp({x} - {y}), i.e. g·softmax({x}) along the axes",),
     doc="log(sum(exp(x))) over axis, computed as m + log(sum(exp(x - m))) with m = max(x)",
@@ -133,15 +127,15 @@ primitive(
 
 
 def _logsumexp(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
-    m = np.max(x, axis=axis, keepdims=True)
+    m = x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    out = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 primitive(
@@ -156,8 +150,8 @@ primitive(
 primitive(
     "log_softmax", 1, method=False, elementwise=False, params=("axis",),
     array=lambda x, axis: x - _logsumexp(x, axis, True),
-    vjp=lambda g, y, x, axis: g - G.exp(y) * g.sum(axis=axis, keepdims=True),
-    jvp=lambda ts, y, x, axis: ts[0] - (G.exp(y) * ts[0]).sum(axis=axis, keepdims=True),
+    vjp=lambda g, y, x, axis: g - exp(y) * g.sum(axis=axis, keepdims=True),
+    jvp=lambda ts, y, x, axis: ts[0] - (exp(y) * ts[0]).sum(axis=axis, keepdims=True),
     deriv_docs=("g - exp({y})·Σg along the axis",),
     doc="x - logsumexp(x) along axis",
 )
@@ -185,56 +179,34 @@ primitive(
 primitive(
     "broadcast_to", 1, method=False, elementwise=False, params=("shape",),
     array=lambda x, shape: np.broadcast_to(x, shape),
-    vjp=lambda g, y, x, shape: G.sum_to(g, x.shape),
-    jvp=lambda ts, y, x, shape: G.broadcast_to(ts[0], shape),
+    vjp=lambda g, y, x, shape: sum_to(g, x.shape),
+    jvp=lambda ts, y, x, shape: broadcast_to(ts[0], shape),
     deriv_docs=("g summed over the broadcast axes",),
     doc="repeat along broadcast axes (numpy's broadcasting rule)",
 )
 primitive(
     "sum_to", 1, method=False, elementwise=False, params=("shape",),
-    array=lambda x, shape: _sum_to(x, shape),
-    vjp=lambda g, y, x, shape: G.broadcast_to(g, x.shape),
-    jvp=lambda ts, y, x, shape: G.sum_to(ts[0], shape),
+    array=lambda x, shape: unbroadcast(x, tuple(shape)),
+    vjp=lambda g, y, x, shape: broadcast_to(g, x.shape),
+    jvp=lambda ts, y, x, shape: sum_to(ts[0], shape),
     deriv_docs=("g broadcast back to the shape of {x}",),
     doc="sum over the axes that broadcasting to x's shape would have added or stretched",
 )
 
 
-def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
-    from .backprop import unbroadcast
-
-    return unbroadcast(x, tuple(shape))
-
-
-def _is_basic_index(index: Any) -> bool:
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
-    )
-
-
-def _scatter(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
-    out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic_index(index):
-        out[index] = g
-    else:  # repeated integer indices must add up
-        np.add.at(out, index, g)
-    return out
-
-
 primitive(
     "getitem", 1, method=False, elementwise=False, params=("index",),
     array=lambda x, index: x[index],
-    vjp=lambda g, y, x, index: G.scatter(g, index, x.shape),
+    vjp=lambda g, y, x, index: scatter(g, index, x.shape),
     jvp=lambda ts, y, x, index: ts[0][index],
     deriv_docs=("zeros shaped like {x} with g added at index",),
     doc="x[index]: slices, integers, integer arrays, boolean masks",
 )
 primitive(
     "scatter", 1, method=False, elementwise=False, params=("index", "shape"),
-    array=_scatter,
+    array=scatter_add,
     vjp=lambda g, y, x, index, shape: g[index],
-    jvp=lambda ts, y, x, index, shape: G.scatter(ts[0], index, shape),
+    jvp=lambda ts, y, x, index, shape: scatter(ts[0], index, shape),
     deriv_docs=("g[index]",),
     doc="zeros of `shape` with x added at index (the gradient of getitem)",
 )
@@ -249,8 +221,35 @@ primitive(
 primitive(
     "where", 2, method=False, params=("condition",),
     array=lambda a, b, cond: np.where(cond, a, b),
-    vjp=(lambda g, y, a, b, cond: G.select(cond, g, 0.0 * g),
-         lambda g, y, a, b, cond: G.select(cond, 0.0 * g, g)),
+    vjp=(lambda g, y, a, b, cond: select(cond, g, 0.0 * g),
+         lambda g, y, a, b, cond: select(cond, 0.0 * g, g)),
     deriv_docs=("1 where condition holds, else 0", "0 where condition holds, else 1"),
     doc="a where condition holds, else b",
+)
+
+
+def _concatenate(*arrays_and_axis: Any) -> np.ndarray:
+    *arrays, axis = arrays_and_axis
+    try:
+        return np.concatenate(arrays, axis=axis)
+    except ValueError as e:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(f"concatenate along axis {axis} of shapes {shapes}: {e}") from None
+
+
+def _concatenate_slice(g: Any, xs: tuple, i: int, axis: int) -> Any:
+    """The part of ``g`` that input ``i`` of ``xs`` occupies along ``axis``."""
+    start = sum(x.shape[axis] for x in xs[:i])
+    index = [slice(None)] * len(xs[i].shape)
+    index[axis] = slice(start, start + xs[i].shape[axis])
+    return g[tuple(index)]
+
+
+primitive(
+    "concatenate", VARIADIC, method=False, elementwise=False, params=("axis",),
+    array=_concatenate,
+    vjp=lambda g, y, xs, i, axis: _concatenate_slice(g, xs, i, axis),
+    jvp=lambda ts, y, *xs_and_axis: np.concatenate(ts, axis=xs_and_axis[-1]),
+    deriv_docs=("the slice of g where this input sits along the axis",),
+    doc="join arrays along an existing axis; each input receives its slice of the gradient",
 )

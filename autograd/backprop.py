@@ -14,6 +14,12 @@ A node is visited after all of its consumers: that is a reverse topological orde
 deterministic (parents are visited in argument order). Only nodes that require a gradient are
 walked. The counts return to zero by the end of the pass, so nothing is rebuilt or kept.
 
+This file is the algorithm as written above, for every kind of graph. A graph of Values
+differentiated without ``create_graph`` or ``detect_anomaly`` (the scalar engine's everyday
+case, where Python's cost per node is everything) takes the same two passes specialised for
+floats, in :mod:`autograd.fastpath`; ``tests/test_backprop_paths.py`` checks on random graphs
+that both give the same gradients.
+
 :func:`topological_order` lists the graph inputs first, for drawing; :func:`backward_order`
 lists the nodes in the exact order in which pass 2 visits them, for teaching. Both are reverse
 topological orders, but they can differ (a stack visits the input that became ready last first).
@@ -26,10 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from . import fastpath
+from .anomaly import check_backward, describe
+from .arrays import unbroadcast
+from .function import FunctionOp
 from .grad_mode import MODE, enable_grad, no_grad
-from .node import MANY
-from .op import VARIADIC, rules_for
-from .record import check_backward, describe
+from .op import rules_for
 
 
 def topological_order(roots: Any) -> list:
@@ -75,7 +83,7 @@ def backward_order(root: Any) -> list:
     ready = [root] if root.requires_grad else []
     while ready:  # pass 2, without the rules
         node = ready.pop()
-        if node._op is None:
+        if node.is_leaf:
             continue
         order.append(node)
         for p in node.parents:
@@ -91,34 +99,12 @@ def input_grads(node: Any, g: Any) -> list:
     reached it: the op's rules called as the engine calls them (``g · ∂node/∂input`` for a
     Value), each brought to its input's shape; None for an input that needs no gradient. The
     graph is left as it was. An input used twice (``a + a``) gets one entry per use."""
-    saved = node.grad
-    node.grad = g  # _input_grads reads the arriving gradient from the node, as pass 2 does
-    try:
-        with no_grad(), np.errstate(all="ignore"):
-            parents = node.parents
-            out = _input_grads(node, parents, False)
-    finally:
-        node.grad = saved
+    with no_grad(), np.errstate(all="ignore"):
+        out = _input_grads(node, node.parents, g, False)
     return [
         None if t is None else _fit(t, p, node, False) if p._is_tensor else t
-        for t, p in zip(out, parents)
+        for t, p in zip(out, node.parents)
     ]
-
-
-def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum a gradient back to the shape of a broadcast operand (numpy's broadcasting rule:
-    leading axes were added, axes of length 1 were stretched)."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    if lead < 0:
-        raise ValueError(f"cannot sum a gradient of shape {g.shape} down to shape {shape}")
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape) if lead else g
 
 
 # -- the two passes --------------------------------------------------------------------------
@@ -130,38 +116,15 @@ def _count_consumers(roots: Sequence, zero: Any) -> None:
     for r in roots:
         r._pending = 1  # so that a root met again as a parent is not walked twice
     stack = list(roots)
-    pop, push = stack.pop, stack.append
     while stack:
-        node = pop()
-        a = node._a
-        if a is None:
-            continue
-        b = node._b
-        if b is MANY:
-            for p in a:
-                if p.requires_grad:
-                    c = p._pending
-                    if not c:
-                        push(p)
-                        if p._op is not None:
-                            p.grad = zero
-                    p._pending = c + 1
-            continue
-        # one or two inputs: written out, as this loop runs once per node of the graph
-        if a.requires_grad:
-            c = a._pending
-            if not c:
-                push(a)
-                if a._op is not None:
-                    a.grad = zero
-            a._pending = c + 1
-        if b is not None and b.requires_grad:
-            c = b._pending
-            if not c:
-                push(b)
-                if b._op is not None:
-                    b.grad = zero
-            b._pending = c + 1
+        for p in stack.pop().parents:
+            if not p.requires_grad:
+                continue
+            if not p._pending:  # met for the first time
+                stack.append(p)
+                if p._op is not None:  # not a leaf (a constant requires no gradient)
+                    p.grad = zero
+            p._pending += 1
     for r in roots:
         r._pending -= 1
 
@@ -170,144 +133,79 @@ def _propagate(roots: Sequence, create_graph: bool) -> None:
     """Pass 2: send gradients from the roots (whose ``.grad`` holds the seed) to every walked
     node, each node's rules running once all of its consumers are done. Every ``_pending``
     count is back to zero at the end."""
-    ready = [r for r in roots if not r._pending]
     anomaly = MODE.anomaly  # a thread-local read: once per pass, not once per node
-    if not create_graph and not anomaly and not roots[0]._is_tensor:
-        _propagate_floats(ready)
-        return
-    pop, push = ready.pop, ready.append
+    ready = [r for r in roots if not r._pending]
+    push = ready.append
     while ready:
-        node = pop()
-        if node._op is None:
-            continue
-        parents = node.parents
-        for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, create_graph))):
-            if not p.requires_grad:
-                continue
-            if gp is not None:
-                _accumulate(p, gp, node, i, create_graph, anomaly)
-            c = p._pending - 1
-            p._pending = c
-            if not c:
-                push(p)
+        node = ready.pop()
+        if node._op is not None:  # not a leaf
+            _visit(node, push, create_graph, anomaly)
 
 
-def _propagate_floats(ready: list) -> None:
-    """Pass 2 for a graph of Values: the same algorithm as :func:`_propagate`, with the rules
-    called on floats and their results added in place (the scalar engine's hot loop)."""
-    pop, push = ready.pop, ready.append
-    while ready:
-        node = pop()
-        op = node._op
-        if op is None:
+def _visit(node: Any, push: Any, create_graph: bool = False, anomaly: bool = False) -> None:
+    """One step of pass 2: add what the op's rules give to each input's gradient, and
+    ``push`` an input once its last consumer is done."""
+    parents = node.parents
+    for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, node.grad,
+                                                          create_graph))):
+        if not p.requires_grad:
             continue
-        rules = op.vjps
-        a = node._a
-        b = node._b
-        if b is MANY and op.nargs == VARIADIC:  # add_n: every input has the same rule
-            g = node.grad
-            y = node.data
-            args = tuple([p.data for p in a])
-            rule = rules[0]
-            for i, p in enumerate(a):
-                if p.requires_grad:
-                    p.grad += rule(g, y, args, i)  # add_n's rule is g: nothing can raise
-                    c = p._pending - 1
-                    p._pending = c
-                    if not c:
-                        push(p)
-            continue
-        if not rules or b is MANY:  # a Function, or many inputs: the general step
-            parents = node.parents
-            for i, (p, gp) in enumerate(zip(parents, _input_grads(node, parents, False))):
-                if p.requires_grad:
-                    if gp is not None:
-                        _accumulate(p, gp, node, i, False, False)
-                    c = p._pending - 1
-                    p._pending = c
-                    if not c:
-                        push(p)
-            continue
-        g = node.grad
-        y = node.data
-        if b is None:
-            if a.requires_grad:
-                ctx = node._ctx
-                try:
-                    a.grad += rules[0](g, y, a.data, *ctx) if ctx else rules[0](g, y, a.data)
-                except (ArithmeticError, ValueError):
-                    a.grad += _ieee_rule(rules[0], g, y, (a.data,), ctx or ())
-                c = a._pending - 1
-                a._pending = c
-                if not c:
-                    push(a)
-            continue
-        ad = a.data
-        bd = b.data
-        if a.requires_grad:
-            try:
-                a.grad += rules[0](g, y, ad, bd)
-            except (ArithmeticError, ValueError):
-                a.grad += _ieee_rule(rules[0], g, y, (ad, bd), ())
-            c = a._pending - 1
-            a._pending = c
-            if not c:
-                push(a)
-        if b.requires_grad:
-            try:
-                b.grad += rules[1](g, y, ad, bd)
-            except (ArithmeticError, ValueError):
-                b.grad += _ieee_rule(rules[1], g, y, (ad, bd), ())
-            c = b._pending - 1
-            b._pending = c
-            if not c:
-                push(b)
+        if gp is not None:
+            _accumulate(p, gp, node, i, create_graph, anomaly)
+        p._pending -= 1
+        if not p._pending:
+            push(p)
 
 
-def _input_grads(node: Any, parents: tuple, create_graph: bool) -> list:
-    """The gradient each input of ``node`` receives (None where it needs none)."""
+def _input_grads(node: Any, parents: tuple, g: Any, create_graph: bool) -> list:
+    """The gradient each input (``parents``) of ``node`` receives when ``g`` reached it (None
+    where it needs none): the op's derivative rules, on the numbers, or on the nodes
+    themselves when ``create_graph`` (so that the result is a graph in turn)."""
     op = node._op
-    g = node.grad
-    if not op.vjps:  # a user-defined Function: one call gives every input's gradient
-        return op.backward_all(node, g, create_graph)
-    params = node._ctx or ()
+    if type(op) is FunctionOp:  # one call of the user's backward gives every input's
+        return op.input_grads(node, g, create_graph)
+    rules = rules_for(op, len(parents))
+    params = node._params or ()
+    args: Sequence[Any]
     if create_graph:
         y, args = node, parents
     else:
         y, args = node.data, [p.data for p in parents]
-    out = []
-    for rule, p in zip(rules_for(op, len(parents)), parents):
-        if not p.requires_grad:
-            out.append(None)
-        elif create_graph or not isinstance(g, float):
-            out.append(rule(g, y, *args, *params))
-        else:
-            try:
-                out.append(rule(g, y, *args, *params))
-            except (ArithmeticError, ValueError):
-                out.append(_ieee_rule(rule, g, y, args, params))
-    return out
+        if type(g) is float:  # a Value off the fast path (detect_anomaly): IEEE on error
+            return [_float_rule(rule, g, y, args, params) if p.requires_grad else None
+                    for rule, p in zip(rules, parents)]
+    return [rule(g, y, *args, *params) if p.requires_grad else None
+            for rule, p in zip(rules, parents)]
 
 
-def _ieee_rule(rule: Any, g: float, y: float, args: Sequence, params: Sequence) -> float:
-    """Re-run a rule whose Python float arithmetic raised (``1/0``, ``math.pow(0, -1.5)``,
-    ``math.cos(inf)``) on numpy float64 scalars, which give IEEE's inf and nan instead: the
-    helpers of :mod:`autograd.generic` send numpy scalars to numpy, never back to ``math``, so
-    the result is the one the Tensor engine computes for the same numbers."""
-    f64 = np.float64
-    with np.errstate(all="ignore"):
-        return float(rule(f64(g), f64(y), *[f64(x) for x in args], *params))
+def _float_rule(rule: Any, g: float, y: float, args: Sequence[Any], params: tuple) -> float:
+    try:
+        return rule(g, y, *args, *params)
+    except (ArithmeticError, ValueError):
+        return fastpath.ieee_rule(rule, g, y, args, params)
 
 
 def _accumulate(p: Any, gp: Any, node: Any, i: int, create_graph: bool, anomaly: bool) -> None:
+    """Add ``gp``, what ``node``'s rule gave its input ``i``, to the gradient of that input
+    ``p`` (brought to its shape and dtype first, for a Tensor)."""
     if p._is_tensor:
-        gp = _fit(gp, p, node, create_graph)
+        data = p.data
+        if create_graph or type(gp) is not np.ndarray or gp.shape != data.shape \
+                or gp.dtype != data.dtype:
+            gp = _fit(gp, p, node, create_graph)
     if anomaly:
         check_backward(gp, node, i)
     old = p.grad
     if old is None:
-        # a leaf keeps its own copy: an optimizer may modify it in place
-        p.grad = gp.copy() if p._op is None and isinstance(gp, np.ndarray) else gp
+        # A leaf must own its gradient: an optimizer or clip_grad_norm_ modifies it in place.
+        # A rule's result is a new array unless the rule passed the arriving gradient through
+        # (a + b gives g to both), returned a view (reshape, transpose) or is the user's own
+        # backward: copy those only (a 784x256 copy per step is what small batches pay for).
+        if p._op is None and type(gp) is np.ndarray and (
+            gp is node.grad or gp.base is not None or type(node._op) is FunctionOp
+        ):
+            gp = gp.copy()
+        p.grad = gp
     else:
         p.grad = old + gp
 
@@ -317,9 +215,7 @@ def _fit(gp: Any, p: Any, node: Any, create_graph: bool) -> Any:
     and dtype."""
     shape = p.data.shape
     if create_graph:
-        from .tensor import as_tensor
-
-        gp = as_tensor(gp)
+        gp = type(p).lift(gp)
         return gp if gp.shape == shape else gp.sum_to(shape)
     if not isinstance(gp, np.ndarray):
         gp = np.asarray(gp.data if hasattr(gp, "_is_tensor") else gp, dtype=p.data.dtype)
@@ -338,19 +234,29 @@ def _fit(gp: Any, p: Any, node: Any, create_graph: bool) -> Any:
     return gp
 
 
-def _run(roots: list, seeds: list, create_graph: bool) -> None:
-    """Seed the roots and run both passes."""
+def _run(roots: list, seeds: list, create_graph: bool, specialise: bool = True) -> None:
+    """Seed the roots and run both passes: the float passes of :mod:`autograd.fastpath` for a
+    graph of Values without create_graph or anomaly detection (unless ``specialise`` is
+    False), the general ones otherwise."""
     roots = list(dict.fromkeys(roots))
-    _count_consumers(roots, None if create_graph else roots[0]._grad_zero)
+    floats = (specialise and not create_graph and not MODE.anomaly
+              and all(not r._is_tensor for r in roots))
+    if floats:
+        fastpath.count_consumers(roots, roots[0]._grad_zero)
+    else:
+        _count_consumers(roots, None if create_graph else roots[0]._grad_zero)
     try:
         # IEEE results (inf, nan) without numpy warnings, as in the forward ops
         with enable_grad() if create_graph else no_grad(), np.errstate(all="ignore"):
             for root, seed in zip(roots, seeds):
-                if root._op is not None:
+                if not root.is_leaf:
                     root.grad = None if create_graph else root._grad_zero
                 old = root.grad
                 root.grad = seed if old is None else old + seed
-            _propagate(roots, create_graph)
+            if floats:
+                fastpath.propagate(roots, _visit, roots[0]._grad_zero)
+            else:
+                _propagate(roots, create_graph)
     except BaseException:
         _reset_pending(roots)  # an error stopped pass 2 midway: leave the graph reusable
         raise
@@ -371,15 +277,17 @@ def _merge_seeds(outputs: list, seeds: list) -> tuple[list, list]:
     return list(merged), list(merged.values())
 
 
-def backward(root: Any, gradient: Any = None, create_graph: bool = False) -> None:
+def backward(root: Any, gradient: Any = None, create_graph: bool = False, *,
+             specialise: bool = True) -> None:
     """``root.backward()``: add d root / d leaf to the ``.grad`` of every leaf that requires
-    a gradient; each interior node's ``.grad`` holds its gradient from this pass."""
+    a gradient; each interior node's ``.grad`` holds its gradient from this pass.
+    ``specialise=False`` takes the general passes even for a graph of floats (for tests)."""
     if not root.requires_grad:
         raise RuntimeError(
             f"backward from {describe(root)}, which does not require a gradient: nothing it "
             "depends on requires one (was it computed under no_grad, or from constants only?)"
         )
-    _run([root], [root._seed(gradient, create_graph)], create_graph)
+    _run([root], [root._seed(gradient, create_graph)], create_graph, specialise)
 
 
 def grad(
@@ -416,7 +324,7 @@ def grad(
         for x in inputs:
             x.grad = None if (x._is_tensor or create_graph) else 0.0
         _run(roots, seeds, create_graph)
-        result = []
+        result: list[Any] = []
         for i, x in enumerate(inputs):
             if x not in reached or x.grad is None:
                 if not allow_unused:

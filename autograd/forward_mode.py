@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from .backprop import topological_order
+from .function import FunctionOp
 from .node import Node
-from .numerical import _node_for, _raw, _split
+from .numerical import node_for, raw_input, split_inputs
 from .op import rules_for
 
 
@@ -32,15 +33,15 @@ def jvp(f: Callable[..., Any], inputs: Any, tangents: Any) -> tuple[Any, Any]:
     ``tangents`` are matched one to one (numbers for scalar inputs, arrays of the input's
     shape for array inputs).
     """
-    items, single = _split(inputs)
-    tans, _ = _split(tangents)
+    items, single = split_inputs(inputs)
+    tans, _ = split_inputs(tangents)
     if len(tans) != len(items):
         raise ValueError(f"jvp got {len(items)} inputs but {len(tans)} tangents")
-    raws = [_raw(x, i) for i, x in enumerate(items)]
-    nodes = [_node_for(v, t, True) for v, t in zip(raws, items)]
+    raws = [raw_input(x, i) for i, x in enumerate(items)]
+    nodes = [node_for(v, t, True) for v, t in zip(raws, items)]
     tangent: dict = {}
     for i, (n, t) in enumerate(zip(nodes, tans)):
-        t = _raw(t, i)
+        t = raw_input(t, i)
         if np.shape(t) != np.shape(n.data):
             raise ValueError(
                 f"tangent #{i} has shape {np.shape(t)} but its input has shape {np.shape(n.data)}"
@@ -71,12 +72,13 @@ def _push(node: Node, ts: list) -> Any:
     args = [p.data for p in parents]
     y = node.data
     params = node.params
-    if not op.vjps:  # a Function
+    if isinstance(op, FunctionOp):
         if isinstance(y, float):  # a scalar output: backward(1) gives every partial
-            partials = op.backward_all(node, 1.0, False)
+            partials = op.input_grads(node, 1.0, False)
             pairs = zip(partials, ts)
             return sum(float(p) * t for p, t in pairs if t is not None and p is not None)
-        ctx = node._ctx.ctx
+        assert node._params is not None  # a Function's node always holds its record
+        ctx = node._params[0].ctx
         try:
             return op.cls.jvp(ctx, *ts)
         except NotImplementedError:
@@ -95,6 +97,7 @@ def _push(node: Node, ts: list) -> Any:
                 t = np.float64(t)  # IEEE arithmetic inside the rule
             term = rule(t, y, *args, *params)
             total = term if total is None else total + term
+    assert total is not None  # jvp() pushes only through nodes with an input tangent
     if isinstance(y, float):
         return float(total)
     # an input broadcast against a constant: its tangent must have the output's shape too

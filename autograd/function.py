@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from .anomaly import check_forward
 from .grad_mode import MODE, no_grad
-from .node import Node
-from .record import check_forward
+from .node import Node, new_leaf, new_node
 
 
 class Context:
@@ -52,25 +52,29 @@ class Context:
 
 
 class FunctionOp:
-    """The op record of a Function subclass, in the form the engine reads."""
+    """The op of a Function subclass, in the form the engine reads: its node's one parameter
+    is the :class:`FunctionRecord` of its call, and :meth:`input_grads` replaces the
+    per-input rules of a registered op."""
 
-    vjps: tuple = ()
+    params: tuple = ()  # what a node's ``params`` shows: the record is not a parameter
     elementwise = False
-    jvp = None
+    nargs = 0
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: type[Function]) -> None:
         self.cls = cls
         self.name = cls.__name__
 
-    def backward_all(self, node: Node, g: Any, create_graph: bool) -> list:
+    def input_grads(self, node: Node, g: Any, create_graph: bool) -> list:
+        """The gradient of each of the node's inputs: one call of the user's ``backward``."""
         if self.cls.backward is Function.backward:
             raise RuntimeError(
                 f"{self.name} defines no backward(ctx, grad_output), so no gradient can flow "
                 "through it; define one, or call it under no_grad()"
             )
-        ctx, arg_is_node = node._ctx.ctx, node._ctx.arg_is_node
-        out_type = type(node)
-        g_node = g if isinstance(g, Node) else _wrap(out_type, g)
+        assert node._params is not None  # a Function's node always holds its record
+        (record,) = node._params
+        ctx, arg_is_node = record.ctx, record.arg_is_node
+        g_node = g if isinstance(g, Node) else type(node).lift(g)
         grads = self.cls.backward(ctx, g_node)
         if not isinstance(grads, tuple):
             grads = (grads,)
@@ -93,7 +97,7 @@ class FunctionOp:
         return f"FunctionOp({self.name!r})"
 
 
-class _Record:
+class FunctionRecord:
     """What a Function node keeps: the context and which forward arguments were nodes."""
 
     __slots__ = ("ctx", "arg_is_node")
@@ -101,10 +105,6 @@ class _Record:
     def __init__(self, ctx: Context, arg_is_node: tuple[bool, ...]) -> None:
         self.ctx = ctx
         self.arg_is_node = arg_is_node
-
-
-def _wrap(cls: type, x: Any) -> Node:
-    return cls(x) if cls.__name__ == "Value" else cls(np.asarray(x))
 
 
 class Function:
@@ -141,18 +141,18 @@ class Function:
             out = cls.forward(ctx, *args, **kwargs)
         out_type = type(nodes[0])
         data = out.data if isinstance(out, Node) else out
-        if out_type.__name__ == "Value":
-            data = float(data)
-        else:
+        if out_type._is_tensor:
             data = np.asarray(data)
             if data.dtype.kind != "f":
                 data = data.astype(np.float64)
+        else:
+            data = float(data)
         if MODE.anomaly:
             check_forward(data, cls._op, nodes, None)
         if MODE.grad_enabled and any(n.requires_grad for n in nodes):
-            record = _Record(ctx, tuple(isinstance(a, Node) for a in args))
-            return out_type._recorded(data, nodes, cls._op, record)
-        return out_type._leaf(data)
+            record = FunctionRecord(ctx, tuple(isinstance(a, Node) for a in args))
+            return new_node(out_type, data, op=cls._op, parents=nodes, params=(record,))
+        return new_leaf(out_type, data)
 
 
 

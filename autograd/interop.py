@@ -1,12 +1,14 @@
 """numpy functions and ufuncs applied to a Tensor (numpy's NEP 13 and NEP 18 protocols).
 
 ``np.sum(t)``, ``np.reshape(t, (2, 3))``, ``np.exp(t)``, ``array + t``: numpy hands the call to
-the Tensor (``Tensor.__array_function__`` / ``Tensor.__array_ufunc__``), which runs the matching
-Tensor op, so the result is a Tensor in the graph and the gradient flows back. Functions whose
-result carries no gradient (comparisons, ``np.argmax``, ``np.allclose``, ``np.shape``) run on
-the data. Any other numpy function or argument raises a TypeError naming it and what to write
-instead: computed on the numbers, its result would be an array cut off from the graph, and the
-gradient would be lost without a word.
+the Tensor (``Tensor.__array_function__`` / ``Tensor.__array_ufunc__``, which this module
+gives the class at the end: everything here is written with Tensor's own functions, so
+tensor.py cannot import it), which runs the matching Tensor op, so the result is a Tensor in
+the graph and the gradient flows back. Functions whose result carries no gradient
+(comparisons, ``np.argmax``, ``np.allclose``, ``np.shape``) run on the data. Any other numpy
+function or argument raises a TypeError naming it and what to write instead: computed on the
+numbers, its result would be an array cut off from the graph, and the gradient would be lost
+without a word.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from .functional import maximum, minimum
 from .node import Node
 from .tensor import Tensor, as_tensor, concatenate, stack, where
-from .value import maximum, minimum
 
 _DEFAULT_HINT = (
     "use the Tensor's operators and methods (t.sum(), t.reshape(...), t.exp(), ...), or call "
@@ -237,3 +239,21 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 def _name(func: Any) -> str:
     module = getattr(func, "__module__", "numpy") or "numpy"
     return f"{module}.{func.__name__}"
+
+
+def _tensor_array_function(self: Tensor, func: Any, types: tuple, args: tuple,
+                           kwargs: dict) -> Any:
+    """``np.sum(t)``, ``np.reshape(t, s)``, ...: the Tensor op, or a TypeError naming the
+    function when none exists (never an array cut off from the graph)."""
+    return array_function(func, types, args, kwargs)
+
+
+def _tensor_array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any,
+                        **kwargs: Any) -> Any:
+    """``np.exp(t)``, ``array + t``, ``array < t``: the Tensor op (a comparison gives a
+    boolean array), or a TypeError naming the ufunc when none exists."""
+    return array_ufunc(ufunc, method, inputs, kwargs)
+
+
+Tensor.__array_function__ = _tensor_array_function  # type: ignore[attr-defined]
+Tensor.__array_ufunc__ = _tensor_array_ufunc  # type: ignore[attr-defined]

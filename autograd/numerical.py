@@ -23,17 +23,20 @@ import numpy as np
 from .backprop import grad as _grad
 from .grad_mode import no_grad
 from .node import Node
+from .tensor import Tensor
+from .value import Value
 
 METHODS = ("central", "forward", "backward")
 
 
-def _split(inputs: Any) -> tuple[list, bool]:
+def split_inputs(inputs: Any) -> tuple[list, bool]:
+    """The inputs as a list, and whether a single input was given (not in a list)."""
     if isinstance(inputs, (list, tuple)):
         return list(inputs), False
     return [inputs], True
 
 
-def _raw(x: Any, i: int) -> Any:
+def raw_input(x: Any, i: int) -> Any:
     """An input as a float or a float64 array."""
     if isinstance(x, Node):
         x = x.data
@@ -46,10 +49,9 @@ def _raw(x: Any, i: int) -> Any:
     return float(x)
 
 
-def _node_for(x: Any, template: Any, requires_grad: bool) -> Node:
-    from .tensor import Tensor
-    from .value import Value
-
+def node_for(x: Any, template: Any, requires_grad: bool) -> Node:
+    """A fresh leaf for the raw input ``x``: a Tensor (with ``template``'s dtype when it is a
+    Tensor) for an array, a Value for a number."""
     if isinstance(x, np.ndarray):
         dtype = template.dtype if isinstance(template, Tensor) else None
         return Tensor(x.copy(), requires_grad=requires_grad, dtype=dtype)
@@ -106,16 +108,16 @@ def numerical_grad(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     eps = _check_eps(eps)
-    items, single = _split(inputs)
-    raws = [_raw(x, i) for i, x in enumerate(items)]
+    items, single = split_inputs(inputs)
+    raws = [raw_input(x, i) for i, x in enumerate(items)]
 
     def evaluate(values: list) -> float:
         # always in float64: with float32 inputs a difference quotient would be mostly noise
         with no_grad():
-            return _scalar_output(f(*[_node_for(v, None, False) for v in values]))
+            return _scalar_output(f(*[node_for(v, None, False) for v in values]))
 
     f0 = evaluate(raws) if method != "central" else None
-    out = []
+    out: list[Any] = []  # a float per scalar input, an array per array input
     for i, x in enumerate(raws):
         if isinstance(x, np.ndarray):
             g = np.zeros_like(x)
@@ -127,7 +129,9 @@ def numerical_grad(
     return out[0] if single else out
 
 
-def _difference(evaluate, raws, i, j, eps, method, f0) -> float:
+def _difference(evaluate: Callable[[list], float], raws: list, i: int,
+                j: tuple[int, ...] | None, eps: float, method: str, f0: float | None
+                ) -> float:
     def shifted(delta: float) -> float:
         vals = list(raws)
         if j is None:
@@ -140,6 +144,7 @@ def _difference(evaluate, raws, i, j, eps, method, f0) -> float:
 
     if method == "central":
         return (shifted(eps) - shifted(-eps)) / (2 * eps)
+    assert f0 is not None  # the one-sided differences are taken from f at the point itself
     if method == "forward":
         return (shifted(eps) - f0) / eps
     return (f0 - shifted(-eps)) / eps
@@ -211,9 +216,9 @@ def gradcheck(
     eps = _check_eps(eps)
     atol = _check_tolerance(atol, "atol")
     rtol = _check_tolerance(rtol, "rtol")
-    items, _ = _split(inputs)
-    raws = [_raw(x, i) for i, x in enumerate(items)]
-    nodes = [_node_for(v, t, True) for v, t in zip(raws, items)]
+    items, _ = split_inputs(inputs)
+    raws = [raw_input(x, i) for i, x in enumerate(items)]
+    nodes = [node_for(v, t, True) for v, t in zip(raws, items)]
     out = f(*nodes)
     if not isinstance(out, Node) or not out.requires_grad:
         raise TypeError(

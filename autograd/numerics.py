@@ -1,8 +1,8 @@
 """Numerically stable formulas, for Python floats and for numpy arrays.
 
-Each function exists twice, ``f_name`` on a float (``math``, which is ~20x faster than numpy
-on a single number) and ``a_name`` on an array, computing the same formula. The stable forms
-never exponentiate a large positive number:
+Each function exists twice, ``float_name`` on a float (``math``, which is ~20x faster than
+numpy on a single number) and ``array_name`` on an array, computing the same formula. The
+stable forms never exponentiate a large positive number:
 
 * sigmoid(x) = 1 / (1 + e^-x) for x >= 0, and e^x / (1 + e^x) for x < 0;
 * softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|);
@@ -22,7 +22,7 @@ GELU_TANH_C = 0.044715
 GELU_SIGMOID_C = 1.702
 
 
-def f_sigmoid(x: float) -> float:
+def float_sigmoid(x: float) -> float:
     """Logistic sigmoid 1 / (1 + e^-x) on a float, without overflow."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -30,52 +30,47 @@ def f_sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def a_sigmoid(x: np.ndarray) -> np.ndarray:
+def array_sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic sigmoid on an array, without overflow."""
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def f_softplus(x: float) -> float:
+def float_softplus(x: float) -> float:
     """log(1 + e^x) on a float, without overflow."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def a_softplus(x: np.ndarray) -> np.ndarray:
+def array_softplus(x: np.ndarray) -> np.ndarray:
     """log(1 + e^x) on an array, without overflow."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+_ERF_UFUNC = np.frompyfunc(math.erf, 1, 1)
 
 
-def a_erf(x: np.ndarray) -> np.ndarray:
+def array_erf(x: np.ndarray) -> np.ndarray:
     """The error function elementwise (numpy has none; math.erf is exact to the last bit)."""
     x = np.asarray(x)
     # np.asarray, not .astype: on a 0-d array the object ufunc returns a bare Python float
-    return np.asarray(_erf_ufunc(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    return np.asarray(_ERF_UFUNC(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
 
 
-def f_Phi(x: float) -> float:  # noqa: N802 - the usual name of the normal CDF
+def float_Phi(x: float) -> float:  # noqa: N802 - the usual name of the normal CDF
     """Standard normal CDF."""
     return 0.5 * (1.0 + math.erf(x * INV_SQRT_2))
 
 
-def a_Phi(x: np.ndarray) -> np.ndarray:  # noqa: N802
+def array_Phi(x: np.ndarray) -> np.ndarray:  # noqa: N802
     """Standard normal CDF, elementwise."""
-    return 0.5 * (1.0 + a_erf(x * INV_SQRT_2))
+    return 0.5 * (1.0 + array_erf(x * INV_SQRT_2))
 
 
-def f_phi(x: float) -> float:
+def float_phi(x: float) -> float:
     """Standard normal density e^(-x²/2) / sqrt(2 pi)."""
     return INV_SQRT_2PI * math.exp(-0.5 * x * x)
 
 
-def a_phi(x: np.ndarray) -> np.ndarray:
-    """Standard normal density, elementwise."""
-    return INV_SQRT_2PI * np.exp(-0.5 * x * x)
-
-
-def f_sign(x: float) -> float:
+def float_sign(x: float) -> float:
     """-1, 0 or 1 (nan for nan)."""
     return 1.0 if x > 0 else (-1.0 if x < 0 else x * 0.0)

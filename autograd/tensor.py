@@ -1,10 +1,11 @@
 """``Tensor``: a numpy array in the same computation graph as ``Value``.
 
 Every op is a registered primitive (:mod:`autograd.primitives`, :mod:`autograd.array_ops`)
-applied by :func:`apply_op`; backpropagation, ``no_grad``, ``detect_anomaly``, ``Function`` and
+applied by :meth:`Tensor.apply`; backpropagation, ``no_grad``, ``detect_anomaly``, ``Function`` and
 ``gradcheck`` are the very same code as for ``Value``. Gradients reaching an operand that was
-broadcast are summed back to its shape by the engine (:func:`autograd.backprop.unbroadcast`),
-once, not in every op.
+broadcast are summed back to its shape by the engine (:func:`autograd.arrays.unbroadcast`),
+once, not in every op. numpy's own functions and ufuncs on a Tensor (``np.exp(t)``) are
+answered by :mod:`autograd.interop`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from . import array_ops as _array_ops  # noqa: F401 - registers the ops
-from . import primitives as _primitives  # noqa: F401
-from .grad_mode import MODE
-from .node import CONSTANT, Node, link
+from .differentiable import Differentiable
+from .grad_mode import ALL_THREADS, MODE
+from .node import Node, new_leaf, new_node
 from .op import OPS, Op
-from .record import check_forward
-
-_NO_OP = object()  # "no op, but the data is already a checked array"
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -54,7 +51,7 @@ def _preview(data: Any) -> str:
     return text if len(text) < 80 else text[:77] + "..."
 
 
-class Tensor(Node):
+class Tensor(Differentiable):
     """An n-dimensional array in the computation graph.
 
     ``Tensor(data, requires_grad=False, dtype=None, label="")``: ``data`` is a numpy array,
@@ -69,39 +66,43 @@ class Tensor(Node):
     _grad_zero = None
 
     def __init__(
-        self,
-        data: Any,
-        requires_grad: bool = False,
-        dtype: Any = None,
-        label: str = "",
-        _a: Any = None,
-        _b: Any = None,
-        _op: Op | None = None,
-        _ctx: Any = None,
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "",
     ) -> None:
-        # data computed by an op is already a checked array
-        self.data = data if _op is not None else _as_array(data, dtype)
+        self.data = _as_array(data, dtype)
         self.grad = None
-        self._op = None if _op is _NO_OP else _op
-        self._a = _a
-        self._b = _b
-        self._ctx = _ctx
-        self.label = label
         self.requires_grad = bool(requires_grad)
+        self.label = label
+        self._op = self._a = self._b = self._params = None
         self._pending = 0
 
-    # -- construction ----------------------------------------------------------------------
+    # -- what backprop and the registry's methods ask of a node class --------------------------
     @classmethod
-    def _recorded(cls, y: np.ndarray, parents: tuple, op: Any, params: Any) -> Tensor:
-        a, b = link(parents)
-        return cls(y, True, None, "", a, b, op, params)
+    def apply(cls, op: Op, inputs: tuple, params: tuple | None = None) -> Tensor:
+        """Run a registered op forward on the inputs' arrays and record it in the graph when
+        gradients are enabled and an input requires one."""
+        args = [t.data for t in inputs]
+        try:  # IEEE results (inf, nan) without warnings
+            y = op.array_ieee(*args, *params) if params else op.array_ieee(*args)  # type: ignore[misc]
+        except ValueError as e:
+            shapes = " and ".join(str(t.shape) for t in inputs)
+            raise ValueError(f"op {op.name!r} cannot combine shapes {shapes}: {e}") from None
+        if type(y) is not np.ndarray:  # a numpy scalar keeps its dtype (float32 @ float64)
+            y = np.asarray(y)
+        if ALL_THREADS.record or MODE.record:  # the usual case, as Differentiable.record
+            for t in inputs:
+                if t.requires_grad:
+                    return new_node(cls, y, op=op, parents=inputs, params=params)
+            return new_leaf(cls, y)
+        return cls.record(y, op, inputs, params)
 
     @classmethod
-    def _leaf(cls, y: Any) -> Tensor:
-        return cls(y)
+    def _records(cls, parents: tuple) -> bool:
+        return any(t.requires_grad for t in parents)
 
-    def _leaf_like(self, data: Any) -> Tensor:
-        return Tensor(data, False, None, self.label)
+    @classmethod
+    def lift(cls, x: Any, like: Any = None) -> Tensor:
+        """``x`` if it is a Tensor, else a constant Tensor made from it (see :func:`as_tensor`)."""
+        return as_tensor(x, like)
 
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         if gradient is None:
@@ -119,24 +120,6 @@ class Tensor(Node):
                     f"{self.shape}"
                 )
         return Tensor(g) if create_graph else g
-
-    def _unary(self, name: str, params: tuple | None) -> Tensor:
-        return apply_op(OPS[name], (self,), params)
-
-    # -- numpy's protocols: np.sum(t), np.exp(t), array + t (see autograd.interop) -----------
-    def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
-        """``np.sum(t)``, ``np.reshape(t, s)``, ...: the Tensor op, or a TypeError naming the
-        function when none exists (never an array cut off from the graph)."""
-        from .interop import array_function
-
-        return array_function(func, types, args, kwargs)
-
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        """``np.exp(t)``, ``array + t``, ``array < t``: the Tensor op (a comparison gives a
-        boolean array), or a TypeError naming the ufunc when none exists."""
-        from .interop import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """``np.asarray(t)``: the data of a tensor that needs no gradient. For one that does, a
@@ -202,7 +185,7 @@ class Tensor(Node):
             raise TypeError(f"Tensor dtype must be a float type, got {dtype}")
         if dtype == self.dtype:
             return self
-        return apply_op(OPS["astype"], (self,), (dtype,))
+        return self.apply(OPS["astype"], (self,), (dtype,))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, threshold=20, edgeitems=2)
@@ -222,7 +205,7 @@ class Tensor(Node):
     def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
         return self.data != _raw(other)
 
-    __hash__ = Node.__hash__
+    __hash__ = Differentiable.__hash__
 
     def __lt__(self, other: Any) -> np.ndarray:
         return self.data < _raw(other)
@@ -248,7 +231,7 @@ class Tensor(Node):
     def _binary(self, name: str, other: Any, reflected: bool = False) -> Tensor:
         other = as_tensor(other, like=self)
         args = (other, self) if reflected else (self, other)
-        return apply_op(OPS[name], args)
+        return self.apply(OPS[name], args)
 
     def __add__(self, o: Any) -> Tensor:
         return self._binary("add", o)
@@ -282,19 +265,19 @@ class Tensor(Node):
 
     def __pow__(self, o: Any) -> Tensor:
         if isinstance(o, numbers.Real) and not isinstance(o, bool):
-            return apply_op(OPS["pow_const"], (self,), (float(o),))
+            return self.apply(OPS["pow_const"], (self,), (float(o),))
         return self._binary("pow", o)
 
     def __rpow__(self, o: Any) -> Tensor:
         if isinstance(o, numbers.Real) and not isinstance(o, bool):
-            return apply_op(OPS["rpow_const"], (self,), (float(o),))
+            return self.apply(OPS["rpow_const"], (self,), (float(o),))
         return self._binary("pow", o, True)
 
     def __neg__(self) -> Tensor:
-        return apply_op(OPS["neg"], (self,))
+        return self.apply(OPS["neg"], (self,))
 
     def __abs__(self) -> Tensor:
-        return apply_op(OPS["abs"], (self,))
+        return self.apply(OPS["abs"], (self,))
 
     def __pos__(self) -> Tensor:
         return self
@@ -302,21 +285,21 @@ class Tensor(Node):
     # -- reductions ------------------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Sum of the elements over ``axis`` (all of them when None)."""
-        return apply_op(OPS["sum"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
+        return self.apply(OPS["sum"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Mean of the elements over ``axis``."""
-        return apply_op(OPS["mean"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
+        return self.apply(OPS["mean"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient equally."""
         self._nonempty("max")
-        return apply_op(OPS["max"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
+        return self.apply(OPS["max"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Minimum over ``axis``; tied minima share the gradient equally."""
         self._nonempty("min")
-        return apply_op(OPS["min"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
+        return self.apply(OPS["min"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
 
     def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance mean((x − mean x)²) over ``axis`` (``ddof=1`` divides by n − 1)."""
@@ -327,15 +310,15 @@ class Tensor(Node):
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``axis``, without overflow."""
-        return apply_op(OPS["logsumexp"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
+        return self.apply(OPS["logsumexp"], (self,), (_axis(axis, self.ndim), bool(keepdims)))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / sum(e^x) along ``axis``."""
-        return apply_op(OPS["softmax"], (self,), (_one_axis(axis, self.ndim),))
+        return self.apply(OPS["softmax"], (self,), (_one_axis(axis, self.ndim),))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − logsumexp(x) along ``axis`` (stable log of the softmax)."""
-        return apply_op(OPS["log_softmax"], (self,), (_one_axis(axis, self.ndim),))
+        return self.apply(OPS["log_softmax"], (self,), (_one_axis(axis, self.ndim),))
 
     def _nonempty(self, what: str) -> None:
         if self.size == 0:
@@ -353,16 +336,16 @@ class Tensor(Node):
                 f"cannot reshape a Tensor of shape {self.shape} ({self.size} elements) "
                 f"into shape {tuple(shape)}"
             ) from None
-        return apply_op(OPS["reshape"], (self,), (target,))
+        return self.apply(OPS["reshape"], (self,), (target,))
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (``transpose()`` reverses them, like ``.T``)."""
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = () if axes[0] is None else tuple(axes[0])  # numpy's transpose(None) too
-        axes = tuple(int(a) % max(self.ndim, 1) for a in axes) if axes else None
-        if axes is not None and sorted(axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose axes {axes} are not a permutation of {self.ndim} axes")
-        return apply_op(OPS["transpose"], (self,), (axes,))
+        perm = tuple(int(a) % max(self.ndim, 1) for a in axes) if axes else None
+        if perm is not None and sorted(perm) != list(range(self.ndim)):
+            raise ValueError(f"transpose axes {perm} are not a permutation of {self.ndim} axes")
+        return self.apply(OPS["transpose"], (self,), (perm,))
 
     def swapaxes(self, a: int, b: int) -> Tensor:
         """Exchange two axes."""
@@ -372,11 +355,11 @@ class Tensor(Node):
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
         """Repeat along axes as numpy's broadcasting would."""
-        return apply_op(OPS["broadcast_to"], (self,), (tuple(shape),))
+        return self.apply(OPS["broadcast_to"], (self,), (tuple(shape),))
 
     def sum_to(self, shape: Sequence[int]) -> Tensor:
         """Sum down to ``shape``: the inverse of broadcasting to this tensor's shape."""
-        return apply_op(OPS["sum_to"], (self,), (tuple(shape),))
+        return self.apply(OPS["sum_to"], (self,), (tuple(shape),))
 
     def flatten(self) -> Tensor:
         """A 1-D view of the elements."""
@@ -388,7 +371,7 @@ class Tensor(Node):
             self.data[index]
         except IndexError as e:
             raise IndexError(f"index {index!r} into a Tensor of shape {self.shape}: {e}") from None
-        return apply_op(OPS["getitem"], (self,), (index,))
+        return self.apply(OPS["getitem"], (self,), (index,))
 
 
 def _raw(x: Any) -> Any:
@@ -434,7 +417,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
             f"matmul shape mismatch: {a.shape} @ {b.shape} (inner dimensions {k_a} and {k_b} "
             "differ)"
         )
-    return apply_op(OPS["matmul"], (a, b))
+    return Tensor.apply(OPS["matmul"], (a, b))
 
 
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
@@ -454,36 +437,7 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
         data = x
     else:
         data = _as_array(x)
-    t = Tensor(data, _op=_NO_OP)  # the data is a checked float array already
-    t._ctx = CONSTANT
-    return t
-
-
-def apply_op(op: Op, inputs: tuple, params: tuple | None = None) -> Tensor:
-    """Run a registered op forward on the inputs' arrays and record it in the graph when
-    gradients are enabled and an input requires one."""
-    args = [t.data for t in inputs]
-    try:
-        with np.errstate(all="ignore"):  # IEEE results (inf, nan) without warnings
-            y = op.array(*args, *params) if params else op.array(*args)
-    except ValueError as e:
-        shapes = " and ".join(str(t.shape) for t in inputs)
-        raise ValueError(f"op {op.name!r} cannot combine shapes {shapes}: {e}") from None
-    if not isinstance(y, np.ndarray):  # a numpy scalar keeps its dtype (float32 @ float64)
-        y = np.asarray(y)
-    if MODE.anomaly:
-        check_forward(y, op, inputs, params)
-    if MODE.grad_enabled and any(t.requires_grad for t in inputs):
-        a, b = link(inputs)
-        return Tensor(y, True, None, "", a, b, op, params)
-    return Tensor(y, False, None, "", _op=_NO_OP)
-
-
-for _op in OPS.values():
-    if _op.method and _op.nargs == 1 and not _op.params:
-        setattr(Tensor, _op.name, lambda self, _o=_op: apply_op(_o, (self,)))
-        getattr(Tensor, _op.name).__doc__ = _op.doc
-        getattr(Tensor, _op.name).__name__ = _op.name
+    return new_leaf(Tensor, data, constant=True)
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
@@ -491,14 +445,21 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     cond = np.asarray(_raw(condition), dtype=bool)
     ta = as_tensor(a, like=b if isinstance(b, Tensor) else None)
     tb = as_tensor(b, like=ta)
-    return apply_op(OPS["where"], (ta, tb), (cond,))
+    return Tensor.apply(OPS["where"], (ta, tb), (cond,))
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis; each receives its slice of the gradient."""
-    from .functions import Concatenate
-
-    return Concatenate.apply(*[as_tensor(t) for t in tensors], axis=axis)
+    ts = tuple(as_tensor(t) for t in tensors)
+    if not ts:
+        raise ValueError("concatenate needs at least one tensor")
+    ndim = ts[0].ndim
+    if ndim == 0 or not -ndim <= axis < ndim:
+        raise ValueError(
+            f"concatenate along axis {axis} of shapes {', '.join(str(t.shape) for t in ts)}: "
+            f"axis {axis} is out of bounds for arrays of dimension {ndim}"
+        )
+    return Tensor.apply(OPS["concatenate"], ts, (axis % ndim,))
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:

@@ -10,23 +10,19 @@ op costs one float operation and one small object, never a numpy call.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
-from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import primitives as _primitives  # noqa: F401 - registers the ops
-from .grad_mode import ALL_THREADS, MODE
-from .node import CONSTANT, MANY, Node, link
-from .op import OPS, Op
-from .record import finish_slow
-
-_new = object.__new__
-_NUMBER_TYPES = (int, float, numbers.Real)  # the concrete types first: faster isinstance
+from . import fastpath
+from .differentiable import Differentiable
+from .node import new_leaf
+from .op import OPS, Op, watch
 
 
-def _as_float(x: Any, what: str = "Value") -> float:
+def as_float(x: Any, what: str = "Value") -> float:
+    """``x`` as a float: a real number or a one-element numeric array; else a TypeError
+    naming ``what`` expected it."""
     if not isinstance(x, numbers.Real):
         if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
             return float(x.reshape(()))
@@ -34,7 +30,7 @@ def _as_float(x: Any, what: str = "Value") -> float:
     return float(x)
 
 
-class Value(Node):
+class Value(Differentiable):
     """A scalar in the computation graph.
 
     ``Value(2.0, label="x")`` holds ``data`` (a float) and ``grad`` (d root / d self, a float,
@@ -47,57 +43,43 @@ class Value(Node):
 
     __slots__ = ()
     __array_ufunc__ = None  # numpy defers to Value's reflected operators
+    _is_tensor = False
+    _grad_zero = 0.0
 
-    def __init__(
-        self,
-        data: Any,
-        label: str = "",
-        requires_grad: bool = True,
-        _a: Any = None,
-        _b: Any = None,
-        _op: Op | None = None,
-        _ctx: Any = None,
-    ) -> None:
-        self.data = data if type(data) is float else _as_float(data)
+    def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
+        self.data = data if type(data) is float else as_float(data)
         self.grad = 0.0
-        self._op = _op
-        self._a = _a
-        self._b = _b
-        self._ctx = _ctx
-        self.label = label
         self.requires_grad = requires_grad
+        self.label = label
+        self._op = self._a = self._b = self._params = None
         self._pending = 0
 
-    # -- construction helpers used by the engine -------------------------------------------
+    # -- what backprop and the registry's methods ask of a node class --------------------------
     @classmethod
     def constant(cls, x: Any) -> Value:
         """A leaf for a Python number used in an expression (``2 * x``): no gradient."""
-        v = cls(x, "", False)
-        v._ctx = CONSTANT
-        return v
+        return new_leaf(cls, x if type(x) is float else as_float(x), constant=True)
 
     @classmethod
-    def _recorded(cls, y: float, parents: tuple, op: Op, params: Any) -> Value:
-        return cls(y, "", True, *link(parents), op, params)
+    def lift(cls, x: Any, like: Any = None) -> Value:
+        """``x`` if it is a Value, else a constant made from the number ``x``."""
+        return x if isinstance(x, Value) else cls.constant(as_float(x))
 
     @classmethod
-    def _leaf(cls, y: float) -> Value:
-        return cls(y, "", False)
-
-    def _leaf_like(self, data: Any) -> Value:
-        return Value(data, self.label, False)
-
-    _is_tensor = False
-    _grad_zero = 0.0  # the gradient before any backward pass reaches the node
+    def apply(cls, op: Op, inputs: tuple, params: tuple | None = None) -> Value:
+        """y = op(*inputs, *params) on the inputs' floats, recorded."""
+        args = [x.data for x in inputs]
+        try:
+            y = op.scalar(*args, *params) if params else op.scalar(*args)  # type: ignore[misc]
+        except (ArithmeticError, ValueError):
+            y = op.scalar_ieee(*args, *(params or ()))
+        return cls.record(y, op, inputs, params)
 
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         if isinstance(gradient, Value):
             return gradient if create_graph else gradient.data
-        g = 1.0 if gradient is None else _as_float(gradient, "backward's gradient")
+        g = 1.0 if gradient is None else as_float(gradient, "backward's gradient")
         return Value.constant(g) if create_graph else g
-
-    def _unary(self, name: str, params: tuple | None) -> Value:
-        return _apply1(OPS[name], self, params)
 
     def item(self) -> float:
         """The float held (``data``), as ``Tensor.item()``."""
@@ -111,13 +93,13 @@ class Value(Node):
         return f"Value(data={self.data:.6g}, grad={_fmt(self.grad)}{label})"
 
     # -- comparisons: plain bools, nothing recorded ------------------------------------------
-    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+    def __eq__(self, other: object) -> bool:
         return self.data == (other.data if isinstance(other, Value) else other)
 
-    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+    def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = Node.__hash__
+    __hash__ = Differentiable.__hash__
 
     def __lt__(self, other: Any) -> bool:
         return self.data < (other.data if isinstance(other, Value) else other)
@@ -134,176 +116,60 @@ class Value(Node):
     def __bool__(self) -> bool:
         return self.data != 0.0
 
+    # -- operators the registry's templates do not cover ---------------------------------------
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return _apply2(OPS["pow"], self, other)
-        if isinstance(other, _NUMBER_TYPES):
-            return _apply1(OPS["pow_const"], self, (_as_float(other, "exponent"),))
+            return self.apply(OPS["pow"], (self, other))
+        if isinstance(other, fastpath.NUMBER_TYPES):
+            return self.apply(OPS["pow_const"], (self,), (as_float(other, "exponent"),))
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
-        if isinstance(other, _NUMBER_TYPES):
-            return _apply1(OPS["rpow_const"], self, (_as_float(other, "base"),))
+        if isinstance(other, fastpath.NUMBER_TYPES):
+            return self.apply(OPS["rpow_const"], (self,), (as_float(other, "base"),))
         return NotImplemented
 
     def __neg__(self) -> Value:
-        return _apply1(OPS["neg"], self, None)
+        return self.apply(OPS["neg"], (self,))
 
     def __abs__(self) -> Value:
-        return _apply1(OPS["abs"], self, None)
+        return self.apply(OPS["abs"], (self,))
 
     def __pos__(self) -> Value:
         return self
+
+    if TYPE_CHECKING:  # made below from the registry; declared here for type checkers
+        def __add__(self, other: Any) -> Value: ...
+        def __radd__(self, other: Any) -> Value: ...
+        def __sub__(self, other: Any) -> Value: ...
+        def __rsub__(self, other: Any) -> Value: ...
+        def __mul__(self, other: Any) -> Value: ...
+        def __rmul__(self, other: Any) -> Value: ...
+        def __truediv__(self, other: Any) -> Value: ...
+        def __rtruediv__(self, other: Any) -> Value: ...
 
 
 def _fmt(g: Any) -> str:
     return f"{g:.6g}" if isinstance(g, float) else repr(g)
 
 
-# -- the fast path: applying a registered op to Values ------------------------------------------
+def _add_fast_method(op: Op) -> None:
+    """Value's fast method for a parameter-free one-input op (see :mod:`autograd.fastpath`)."""
+    if op.method is not None and op.nargs == 1 and not op.params:
+        setattr(Value, op.method, fastpath.unary_method(Value, op))
 
 
-def _apply1(op: Op, x: Value, params: tuple | None) -> Value:
-    """y = op(x, *params), recorded when gradients are on."""
-    try:
-        y = op.scalar(x.data, *params) if params else op.scalar(x.data)
-    except (ArithmeticError, ValueError):
-        y = op.scalar_ieee(x.data, *(params or ()))
-    if ALL_THREADS.record or MODE.record:
-        return Value(y, "", True, x, None, op, params)
-    return finish_slow(Value, y, op, (x,), params)
+def _remove_fast_method(op: Op) -> None:
+    if op.method is not None and getattr(Value.__dict__.get(op.method), "op", None) is op:
+        delattr(Value, op.method)
 
 
-def _apply2(op: Op, a: Value, b: Value) -> Value:
-    """y = op(a, b), recorded when gradients are on."""
-    try:
-        y = op.scalar(a.data, b.data)
-    except (ArithmeticError, ValueError):
-        y = op.scalar_ieee(a.data, b.data)
-    if ALL_THREADS.record or MODE.record:
-        return Value(y, "", True, a, b, op)
-    return finish_slow(Value, y, op, (a, b), None)
-
-
-def _unary_method(op: Op):
-    f = op.scalar
-
-    def method(self: Value) -> Value:
-        try:
-            y = f(self.data)
-        except (ArithmeticError, ValueError):
-            y = op.scalar_ieee(self.data)
-        if ALL_THREADS.record or MODE.record:
-            # the fields of Value.__init__, set directly: this line runs once per node
-            out = _new(Value)
-            out.data = y
-            out.grad = 0.0
-            out._op = op
-            out._a = self
-            out._b = None
-            out._ctx = None
-            out.label = ""
-            out.requires_grad = True
-            out._pending = 0
-            return out
-        return finish_slow(Value, y, op, (self,), None)
-
-    method.__name__ = op.name
-    method.__doc__ = op.doc
-    return method
-
-
-def _binary_methods(op: Op):
-    f = op.scalar
-    const = Value.constant
-
-    def forward(self: Value, other: Any) -> Value:
-        if type(other) is not Value:
-            if not isinstance(other, _NUMBER_TYPES):
-                return NotImplemented
-            other = const(other)
-        try:
-            y = f(self.data, other.data)
-        except (ArithmeticError, ValueError):
-            y = op.scalar_ieee(self.data, other.data)
-        if ALL_THREADS.record or MODE.record:
-            out = _new(Value)  # as in the unary method
-            out.data = y
-            out.grad = 0.0
-            out._op = op
-            out._a = self
-            out._b = other
-            out._ctx = None
-            out.label = ""
-            out.requires_grad = True
-            out._pending = 0
-            return out
-        return finish_slow(Value, y, op, (self, other), None)
-
-    def reflected(self: Value, other: Any) -> Value:
-        if not isinstance(other, _NUMBER_TYPES):
-            return NotImplemented
-        return forward(const(other), self)
-
-    forward.__doc__ = reflected.__doc__ = op.doc
-    return forward, reflected
-
-
+# The fast methods: every parameter-free one-input op, and the four arithmetic operators.
 for _op in OPS.values():
-    if _op.method and _op.nargs == 1 and not _op.params:
-        setattr(Value, _op.name, _unary_method(_op))
-
+    _add_fast_method(_op)
+watch(_add_fast_method, _remove_fast_method)
 for _name, _dunder in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")):
-    _fwd, _refl = _binary_methods(OPS[_name])
-    setattr(Value, f"__{_dunder}__", _fwd)
-    setattr(Value, f"__r{_dunder}__", _refl)
-
-
-def sum_values(values: Iterable[Any]) -> Any:
-    """x1 + x2 + ... + xn recorded as one node (op ``add_n``) instead of a chain of n − 1
-    additions: the same value (added left to right) and every input receives the gradient
-    unchanged. Plain numbers become constants. For Tensors of one shape it adds them
-    elementwise. A neuron's weighted sum z = Σ wᵢxᵢ + b uses it."""
-    nodes = tuple(values)
-    op = OPS["add_n"]
-    y = None
-    if nodes and type(nodes[0]) is Value:
-        with suppress(AttributeError):  # all Values, the common case; else a number is there
-            y = sum([v.data for v in nodes])
-    if type(y) is not float:
-        if not nodes:
-            raise ValueError("sum_values needs at least one value")
-        if not any(isinstance(v, Value) for v in nodes):
-            from .tensor import apply_op, as_tensor
-
-            return apply_op(op, tuple(as_tensor(v) for v in nodes))
-        nodes = tuple(v if type(v) is Value else Value.constant(_as_float(v)) for v in nodes)
-        y = op.scalar(*[v.data for v in nodes])
-    if ALL_THREADS.record or MODE.record:
-        return Value(y, "", True, nodes, MANY, op)
-    return finish_slow(Value, y, op, nodes, None)
-
-
-def maximum(a: Any, b: Any) -> Any:
-    """Elementwise max(a, b) of Values, Tensors or numbers; equal inputs share the gradient."""
-    return _binary_function("maximum", a, b)
-
-
-def minimum(a: Any, b: Any) -> Any:
-    """Elementwise min(a, b) of Values, Tensors or numbers; equal inputs share the gradient."""
-    return _binary_function("minimum", a, b)
-
-
-def _binary_function(name: str, a: Any, b: Any) -> Any:
-    if isinstance(a, Value) or isinstance(b, Value):
-        a = a if isinstance(a, Value) else Value.constant(_as_float(a))
-        b = b if isinstance(b, Value) else Value.constant(_as_float(b))
-        return _apply2(OPS[name], a, b)
-    from .tensor import Tensor, apply_op, as_tensor
-
-    ta = as_tensor(a, like=b if isinstance(b, Tensor) else None)  # float32 stays float32
-    tb = as_tensor(b, like=ta)
-    return apply_op(OPS[name], (ta, tb))
-
-
-del _op, _name, _dunder, _fwd, _refl
+    _forward, _reflected = fastpath.binary_methods(Value, OPS[_name], _dunder)
+    setattr(Value, f"__{_dunder}__", _forward)
+    setattr(Value, f"__r{_dunder}__", _reflected)
+del _op, _name, _dunder, _forward, _reflected

@@ -194,8 +194,10 @@ def check_agreement(x, y) -> None:
         if ref is None:
             ref = ws
             continue
+        # numpy by hand does gradbook's arithmetic; torch sums in orders of its own (float32)
+        atol = 1e-5 if name == "numpy" else 1e-4
         for a, b in zip(ref, ws):
-            if not np.allclose(a, b, rtol=1e-3, atol=1e-5):
+            if not np.allclose(a, b, rtol=1e-3, atol=atol):
                 raise SystemExit(f"{name} disagrees with gradbook: max diff {np.abs(a - b).max()}")
 
 
@@ -243,7 +245,8 @@ def memory_in_subprocesses(names: list[str]) -> dict[str, dict[str, float]]:
     out = {}
     for name in names:
         res = subprocess.run(
-            [sys.executable, __file__, "--threads", _THREADS, "--memory-of", name],
+            [sys.executable, __file__, "--threads", _THREADS, "--batch", str(BATCH),
+             "--memory-of", name],
             capture_output=True, text=True, check=True,
         )
         out[name] = json.loads(res.stdout.strip().splitlines()[-1])
@@ -290,14 +293,17 @@ def profile(x, y) -> None:
 
 
 def main() -> None:
+    global BATCH
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads for everyone")
+    ap.add_argument("--batch", type=int, default=BATCH, help="mini-batch size (default 256)")
     ap.add_argument("--repeats", type=int, default=5, help="timed epochs per contender")
     ap.add_argument("--only", nargs="*", help="contenders to run (default: all available)")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     ap.add_argument("--profile", action="store_true", help="cProfile one gradbook epoch")
     ap.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    BATCH = args.batch
 
     if args.memory_of:
         print(json.dumps(peak_rss(args.memory_of)))
@@ -324,7 +330,8 @@ def main() -> None:
                  else f"{'-':>14}{'-':>12}")
         print(f"{n:<10}{med[n]:10.3f}{min(times[n]):9.3f}{max(times[n]):9.3f}{mem_s}")
     if "gradbook" in med:
-        for other, target in (("numpy", 1.25), ("torch", 1.0)):
+        targets = {"numpy": 1.10 if BATCH >= 256 else 1.3, "torch": 1.0}
+        for other, target in targets.items():
             if other in med:
                 ratio = med["gradbook"] / med[other]
                 best = min(times["gradbook"]) / min(times[other])

@@ -14,13 +14,14 @@ a flat sum of thousands of terms parses and evaluates.
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from autograd import OPS, Value, maximum, minimum
+from autograd import OPS, Op, Value, activation, maximum, minimum
 
 MAX_LENGTH = 10_000
 #: The deepest nesting of parentheses and calls :func:`parse` accepts.
@@ -29,37 +30,65 @@ MAX_NESTING = 100
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
-def _method(name: str, *defaults: float) -> Callable[..., Value]:
-    def call(x: Value, *params: float) -> Value:
-        return getattr(x, name)(*params)
-
-    call.arity = (1, 1 + len(defaults))  # type: ignore[attr-defined]
-    return call
-
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    name: _method(name) for name, op in OPS.items()
-    if op.method and op.nargs == 1 and not op.params and op.scalar is not None
+#: The expression language's functions besides the registry's: Python's ``abs`` and ``pow``,
+#: and ``max``/``min`` of two values (the engine's ``maximum``/``minimum``).
+_BUILTINS: dict[str, tuple[Callable[..., Any], tuple[int, int]]] = {
+    "abs": (abs, (1, 1)),
+    "max": (maximum, (2, 2)),
+    "min": (minimum, (2, 2)),
+    "pow": (lambda a, b: a**b, (2, 2)),
 }
-FUNCTIONS.update({
-    "abs": _method("__abs__"),
-    "silu": _method("silu"),
-    "gelu": _method("gelu"),
-    "leaky_relu": _method("leaky_relu", 0.01),
-    "elu": _method("elu", 1.0),
-    "softplus": _method("softplus", 1.0),
-    "swish": _method("swish", 1.0),
-})
-FUNCTIONS["gelu_tanh"] = lambda x: x.gelu("tanh")
-FUNCTIONS["gelu_sigmoid"] = lambda x: x.gelu("sigmoid")
-FUNCTIONS["clip"] = lambda x, lo, hi: x.clip(_number(lo), _number(hi))
-FUNCTIONS["max"] = maximum
-FUNCTIONS["min"] = minimum
-FUNCTIONS["pow"] = lambda a, b: a**b
-ARITY: dict[str, tuple[int, int]] = {
-    name: getattr(f, "arity", (1, 1)) for name, f in FUNCTIONS.items()
-}
-ARITY.update({"clip": (3, 3), "max": (2, 2), "min": (2, 2), "pow": (2, 2)})
+
+
+def _call_op(op: Op, name: str, free: tuple[str, ...], x: Value, *params: Any) -> Value:
+    """``name(x, *params)`` for a name of ``op``: its method, or the activation by that name;
+    a parameter that is an expression of the variables counts with its value (no gradient)."""
+    given = dict(zip(free, map(_number, params)))
+    if op.method is None:  # an activation reached by name only (gelu_tanh)
+        return activation(name, **given)(x)
+    fixed = op.names[name]
+    return getattr(x, op.method)(*op.bind(**fixed, **given))
+
+
+def functions() -> dict[str, tuple[Callable[..., Any], tuple[int, int]]]:
+    """Every function an expression may call -> (the function of Values, (fewest, most)
+    arguments), read from the op registry now, so an op registered later can be called too:
+    each name of a one-input op with a method or an activation (``tanh(x)``,
+    ``leaky_relu(x, 0.2)``, ``clip(x, -1, 1)``: the input, then the op's parameters, those
+    with a default optional), and ``abs``, ``max``, ``min`` and ``pow``."""
+    out: dict[str, tuple[Callable[..., Any], tuple[int, int]]] = {}
+    for op in OPS.values():
+        if op.nargs != 1 or op.scalar is None or not (op.method or op.activation):
+            continue
+        required = op.params[: len(op.params) - len(op.defaults)]
+        for name, fixed in op.names.items():
+            free = tuple(p for p in op.params if p not in fixed)
+            fewest = 1 + sum(p in required for p in free)
+            out[name] = (functools.partial(_call_op, op, name, free), (fewest, 1 + len(free)))
+    out.update(_BUILTINS)
+    return out
+
+
+class _View(Mapping[str, Any]):
+    """A read-only view of one column of :func:`functions`, computed at each lookup."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+
+    def __getitem__(self, name: str) -> Any:
+        return functions()[name][self.column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(functions())
+
+    def __len__(self) -> int:
+        return len(functions())
+
+
+#: Function name -> the function of Values (a live view of the op registry).
+FUNCTIONS: Mapping[str, Callable[..., Any]] = _View(0)
+#: Function name -> (fewest, most) arguments.
+ARITY: Mapping[str, tuple[int, int]] = _View(1)
 
 _BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow}
 _SYMBOL = {op: sym for sym, op in _BINOPS.items()}
@@ -161,6 +190,7 @@ class _Parser:
     def __init__(self, text: str, variables: Mapping[str, Any] | None) -> None:
         self.text = text
         self.variables = variables
+        self.functions = functions()
         self.toks = _tokens(text)
         self.i = 0
         self.depth = 0
@@ -290,7 +320,7 @@ class _Parser:
 
     def name(self, tok: tuple) -> ast.Name:
         value = tok[1]
-        if value in FUNCTIONS:
+        if value in self.functions:
             raise self.fail(f"{value} is a function: call it, e.g. {value}(x)", tok)
         if value.startswith("_"):
             raise self.fail(f"name {value!r} is not allowed", tok)
@@ -300,8 +330,8 @@ class _Parser:
 
     def call(self, tok: tuple) -> ast.Call:
         name = tok[1]
-        if name not in FUNCTIONS:
-            known = ", ".join(sorted(FUNCTIONS))
+        if name not in self.functions:
+            known = ", ".join(sorted(self.functions))
             raise self.fail(f"unknown function {name!r} (known: {known})", tok)
         opening = self.toks[self.i]
         self.i += 1
@@ -317,7 +347,7 @@ class _Parser:
                     break
                 self.i += 1
         end = self.close(opening)
-        lo, hi = ARITY[name]
+        lo, hi = self.functions[name][1]
         if not lo <= len(args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"
             raise _fail(self.text, tok[2], end,
@@ -366,8 +396,9 @@ def _children(node: Any) -> list:
     return []
 
 
-def _apply(node: Any, args: list, variables: Mapping[str, Value]) -> Any:
-    """One node of the tree, its children's values given."""
+def _apply(node: Any, args: list, variables: Mapping[str, Value],
+           funcs: Mapping[str, tuple[Callable[..., Any], tuple[int, int]]]) -> Any:
+    """One node of the tree, its children's values given (``funcs``: :func:`functions`)."""
     if isinstance(node, ast.Constant):
         return float(node.value)
     if isinstance(node, ast.Name):
@@ -391,7 +422,9 @@ def _apply(node: Any, args: list, variables: Mapping[str, Value]) -> Any:
     if isinstance(node, ast.Call):
         if not isinstance(args[0], Value):
             args[0] = Value.constant(args[0])
-        return FUNCTIONS[node.func.id](*args)
+        if node.func.id not in funcs:  # an op unregistered since the text was parsed
+            raise ExpressionError(f"unknown function {node.func.id!r}")
+        return funcs[node.func.id][0](*args)
     raise ExpressionError(f"cannot evaluate {type(node).__name__}")  # parse never makes one
 
 
@@ -402,6 +435,7 @@ def evaluate(tree: ast.Expression, variables: Mapping[str, Value]) -> Value:
     raises :class:`ExpressionError` with the engine's message."""
     root = tree.body if isinstance(tree, ast.Expression) else tree
     done: dict[int, Any] = {}
+    funcs = functions()
     stack: list[tuple[Any, bool]] = [(root, False)]
     try:
         while stack:
@@ -411,7 +445,7 @@ def evaluate(tree: ast.Expression, variables: Mapping[str, Value]) -> Value:
                 stack.append((node, True))
                 stack.extend((k, False) for k in reversed(kids))
                 continue
-            done[id(node)] = _apply(node, [done.pop(id(k)) for k in kids], variables)
+            done[id(node)] = _apply(node, [done.pop(id(k)) for k in kids], variables, funcs)
     except ExpressionError:
         raise
     except (ValueError, ArithmeticError, TypeError) as exc:
@@ -436,7 +470,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
             raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
         if keyword.iskeyword(name):
             raise ExpressionError(f"{name!r} is a Python keyword; pick another name")
-        if name in FUNCTIONS or name in CONSTANTS:
+        if name in functions() or name in CONSTANTS:
             raise ExpressionError(f"{name!r} is a function or constant name; pick another name")
         try:
             number = float(value)

@@ -1,9 +1,15 @@
 """Activation functions as modules, for ``Value``s, lists of ``Value``s and ``Tensor``s.
 
-Each module calls the engine's op of the same name (``ReLU()(x)`` is ``x.relu()``), so its
-derivative is the engine's. The parameter-free ones accept a single ``Value``, a list or tuple
-of ``Value``s (applied to each) or a ``Tensor``. ``PReLU``, ``DyT`` and ``Maxout`` hold learnable
-``Tensor`` parameters and work on ``Tensor``s.
+An activation declared in the op registry (:mod:`autograd.primitives`, ``activation=True``) is a
+module here with no code of its own: :class:`Activation` applies a registered activation by name
+(``Activation("leaky_relu", 0.2)`` calls ``x.leaky_relu(0.2)``, so its derivative is the
+engine's), and an op that declares its PyTorch class name (``module="LeakyReLU"``) gets a
+subclass of that name, generated from the registry on first use, whose constructor takes the
+op's parameters (``LeakyReLU(negative_slope=0.01)``). These elementwise modules accept a single
+``Value``, a list or tuple of ``Value``s (applied to each) or a ``Tensor``. Written out here are
+only the modules that hold learnable ``Tensor`` parameters (``PReLU``, ``DyT``, ``Maxout``) or
+do more than apply one op (``Identity``, ``Softmax``, ``GELU``'s choice of approximation,
+``SiLU``, a preset of Swish with a class name of its own).
 
 ================  ==========================================================================
 module            f(x)
@@ -30,37 +36,34 @@ module            f(x)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 import autograd
-from autograd import GELU_APPROXIMATIONS, Value
+from autograd import GELU_APPROXIMATIONS, Op, Value
 
 from .module import Module
 
 __all__ = [
     "ACTIVATIONS",
+    "Activation",
     "DyT",
-    "ELU",
     "GELU",
-    "HardSigmoid",
-    "HardTanh",
     "Identity",
-    "LeakyReLU",
+    "Lambda",
     "Maxout",
     "PReLU",
-    "ReLU",
     "SiLU",
-    "Sigmoid",
     "Softmax",
-    "Softplus",
-    "Step",
-    "Swish",
-    "Tanh",
+    "activation_constructors",
+    "activation_name",
     "get_activation",
-]
+    "module_class",
+]  # and the generated classes, added below
 
 
 def _map(fn: Callable[[Any], Any], x: Any) -> Any:
@@ -73,15 +76,21 @@ def _map(fn: Callable[[Any], Any], x: Any) -> Any:
 
 
 class _Elementwise(Module):
-    """A parameter-free elementwise activation: ``forward`` applies :meth:`fn`."""
+    """An activation applied to each number: ``forward`` applies :attr:`fn`, the function
+    x ↦ f(x) of one Value or Tensor (a scalar ``Neuron`` takes it to apply to its output)."""
 
     name = ""
 
-    def fn(self, x: Any) -> Any:
+    @property
+    def fn(self) -> Callable[[Any], Any]:
         raise NotImplementedError
 
     def forward(self, x: Any) -> Any:
         return _map(self.fn, x)
+
+
+def _identity(x: Any) -> Any:
+    return x
 
 
 class Identity(_Elementwise):
@@ -89,118 +98,99 @@ class Identity(_Elementwise):
 
     name = "linear"
 
+    @property
+    def fn(self) -> Callable[[Any], Any]:
+        return _identity
+
     def forward(self, x: Any) -> Any:
         return x
 
 
-class Step(_Elementwise):
-    """The step (Heaviside) activation of the MP neuron and the perceptron: 1 if x > 0 else 0.
-    Its derivative is 0 wherever it exists, which is why gradient descent cannot train it."""
+class Activation(_Elementwise):
+    """The registered activation ``name`` as a module: ``Activation("leaky_relu", 0.2)``
+    computes ``x.leaky_relu(0.2)``; ``name`` may be an alias (``"logistic"``) or a preset
+    (``"silu"``). The op's parameters are checked by the registry and become attributes
+    (``.negative_slope``), read when the module is called, so setting one changes the function.
 
-    name = "step"
+    Raises:
+        ValueError: for a name that is not a registered activation, or a bad parameter.
+        TypeError: for a parameter the op does not take.
+    """
 
-    def fn(self, x: Any) -> Any:
-        return x.step()
-
-
-class ReLU(_Elementwise):
-    """max(x, 0); derivative 1 for x > 0 and 0 otherwise (a unit stuck below 0 is 'dead')."""
-
-    name = "relu"
-
-    def fn(self, x: Any) -> Any:
-        return x.relu()
-
-
-class Sigmoid(_Elementwise):
-    """The logistic function σ(x) = 1 / (1 + e^−x), computed without overflow."""
-
-    name = "sigmoid"
-
-    def fn(self, x: Any) -> Any:
-        return x.sigmoid()
-
-
-class Tanh(_Elementwise):
-    """tanh(x) = 2σ(2x) − 1."""
-
-    name = "tanh"
-
-    def fn(self, x: Any) -> Any:
-        return x.tanh()
-
-
-class LeakyReLU(_Elementwise):
-    """x for x > 0, ``negative_slope``·x otherwise."""
-
-    name = "leaky_relu"
-
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, name: str, *args: Any, **params: Any) -> None:
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        table = autograd.activation_table()
+        if name not in table:
+            raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(table)}")
+        op, fixed = table[name]
+        self._free = tuple(p for p in op.params if p not in fixed)
+        if len(args) > len(self._free):
+            raise TypeError(f"{name}() takes {len(self._free)} parameter(s) "
+                            f"({', '.join(self._free) or 'none'}), got {len(args)}")
+        given = dict(zip(self._free, args))
+        for param in params:
+            if param in fixed:
+                raise TypeError(f"{name} fixes {param}={fixed[param]!r}; use {op.public_name!r} "
+                                f"to choose {param}")
+            if param in given:
+                raise TypeError(f"{name}() got parameter {param!r} twice")
+        values = op.bind(**fixed, **given, **params)
+        if name != type(self).name:  # a generated class's name is its class attribute
+            self.name = name
+        first_default = len(op.params) - len(op.defaults)
+        self._defaults = dict(zip(op.params[first_default:], op.defaults))
+        for param, value in zip(op.params, values):
+            if param in self._free:
+                setattr(self, param, value)
+        self._bound: tuple[Any, ...] | None = None
+        self._fn: Callable[[Any], Any] = _identity
 
-    def fn(self, x: Any) -> Any:
-        return x.leaky_relu(self.negative_slope)
+    @property
+    def params(self) -> dict[str, Any]:
+        """The op's parameters this module sets (those a preset fixes excluded)."""
+        return {param: getattr(self, param) for param in self._free}
+
+    @property
+    def fn(self) -> Callable[[Any], Any]:
+        # bound once per set of parameters (autograd.activation checks them), not per call
+        values = tuple(self.params.values())
+        if values != self._bound:
+            self._fn = autograd.activation(self.name, **self.params)
+            self._bound = values
+        return self._fn
+
+    def short_name(self) -> str:
+        """The name, with the parameters up to the last one that differs from its default
+        (``leaky_relu``, ``leaky_relu(0.2)``, ``elu(0.5)``)."""
+        values = list(self.params.items())
+        while values and values[-1][0] in self._defaults and (
+                values[-1][1] == self._defaults[values[-1][0]]):
+            values.pop()
+        if not values:
+            return self.name
+        return f"{self.name}({', '.join(_short(value) for _, value in values)})"
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        named = [] if type(self).__dict__.get("name") == self.name else [repr(self.name)]
+        return ", ".join(named + [f"{param}={value!r}" for param, value in self.params.items()])
 
 
-class ELU(_Elementwise):
-    """x for x > 0, ``alpha``·(e^x − 1) otherwise."""
-
-    name = "elu"
-
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
-        self.alpha = float(alpha)
-
-    def fn(self, x: Any) -> Any:
-        return x.elu(self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+def _short(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else repr(value)
 
 
-class Softplus(_Elementwise):
-    """log(1 + e^{βx}) / β, a smooth ReLU; its derivative is σ(βx)."""
+class _NamedActivation(Activation):
+    """An :class:`Activation` whose class fixes the name (``ReLU``, ``LeakyReLU``, ...): its
+    constructor takes only the op's parameters."""
 
-    name = "softplus"
-
-    def __init__(self, beta: float = 1.0) -> None:
-        super().__init__()
-        self.beta = float(beta)
-
-    def fn(self, x: Any) -> Any:
-        return x.softplus(self.beta)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}"
+    def __init__(self, *args: Any, **params: Any) -> None:
+        super().__init__(type(self).name, *args, **params)
 
 
-class Swish(_Elementwise):
-    """x·σ(βx) with a fixed β (β = 1 is SiLU)."""
-
-    name = "swish"
-
-    def __init__(self, beta: float = 1.0) -> None:
-        super().__init__()
-        self.beta = float(beta)
-
-    def fn(self, x: Any) -> Any:
-        return x.swish(self.beta)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}"
-
-
-class SiLU(_Elementwise):
+class SiLU(_NamedActivation):
     """x·σ(x) (Swish with β = 1)."""
 
     name = "silu"
-
-    def fn(self, x: Any) -> Any:
-        return x.silu()
 
 
 class GELU(_Elementwise):
@@ -218,30 +208,66 @@ class GELU(_Elementwise):
             )
         self.approximate = approximate
 
-    def fn(self, x: Any) -> Any:
-        return x.gelu(self.approximate)
+    @property
+    def fn(self) -> Callable[[Any], Any]:
+        return autograd.activation(GELU_APPROXIMATIONS[self.approximate])
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
 
 
-class HardSigmoid(_Elementwise):
-    """The hard logistic max(min(0.25x + 0.5, 1), 0) (the notes' definition; PyTorch's
-    ``Hardsigmoid`` uses x/6 + 1/2 instead)."""
+# -- the classes the registry names (ReLU, LeakyReLU, ...) ------------------------------------
 
-    name = "hard_sigmoid"
-
-    def fn(self, x: Any) -> Any:
-        return x.hard_sigmoid()
+_GENERATED: dict[str, tuple[Op, type[Activation]]] = {}
 
 
-class HardTanh(_Elementwise):
-    """max(min(x, 1), −1)."""
+def module_class(op: Op) -> type[Activation]:
+    """The module class named ``op.module`` for a registered activation op: a subclass of
+    :class:`Activation` whose constructor has the op's parameters and defaults
+    (``LeakyReLU(negative_slope=0.01)``), made on first use and the same class afterwards."""
+    if op.module is None:
+        raise ValueError(f"op {op.name!r} declares no module class name")
+    made = _GENERATED.get(op.module)
+    if made is not None and made[0] is op:
+        return made[1]
+    first_default = len(op.params) - len(op.defaults)
+    Parameter = inspect.Parameter
+    signature = inspect.Signature([
+        Parameter(param, Parameter.POSITIONAL_OR_KEYWORD,
+                  default=op.defaults[i - first_default] if i >= first_default else Parameter.empty)
+        for i, param in enumerate(op.params)
+    ])
+    cls = type(op.module, (_NamedActivation,), {
+        "name": op.public_name,
+        "__doc__": f"{op.module}{signature}: {op.doc} (the op {op.name!r} as a module).",
+        "__module__": __name__,
+        "__qualname__": op.module,
+        "__signature__": signature,
+    })
+    _GENERATED[op.module] = (op, cls)
+    return cls
 
-    name = "hard_tanh"
 
-    def fn(self, x: Any) -> Any:
-        return x.hard_tanh()
+def _module_names() -> dict[str, Op]:
+    """Each module class name the registry's activations declare -> its op."""
+    return {op.module: op for op in autograd.OPS.values() if op.activation and op.module}
+
+
+def __getattr__(name: str) -> type[Activation]:
+    """``ReLU``, ``LeakyReLU``, ...: the module class of the registered activation that
+    declares ``module=name`` (see :func:`module_class`), looked up in the registry at each
+    access, so an op registered later has its class too."""
+    op = _module_names().get(name)
+    if op is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return module_class(op)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_module_names()})
+
+
+__all__ += sorted(_module_names())
 
 
 class Softmax(Module):
@@ -293,6 +319,9 @@ class PReLU(Module):
     Computed as relu(x) + a·min(x, 0) with min(x, 0) = x − relu(x), so that at x = 0 the
     derivative is the slope a (relu'(0) = 0), as for ``leaky_relu`` and PyTorch's PReLU.
     """
+
+    # PyTorch's attribute: an int that, on a PReLU, hides the method Module.num_parameters().
+    num_parameters: int  # type: ignore[assignment]
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         super().__init__()
@@ -372,34 +401,63 @@ def _check_features(x: Any, n: int, who: str) -> None:
 
 # -- names ------------------------------------------------------------------------------------
 
-#: Activation names accepted by :func:`get_activation` (and by layers' ``activation=``).
-ACTIVATIONS: dict[str, Callable[..., Module]] = {
-    "linear": Identity,
-    "identity": Identity,
-    "none": Identity,
-    "relu": ReLU,
-    "tanh": Tanh,
-    "sigmoid": Sigmoid,
-    "logistic": Sigmoid,
-    "leaky_relu": LeakyReLU,
-    "elu": ELU,
-    "softplus": Softplus,
+#: The names of no activation (a linear layer).
+_NO_ACTIVATION = ("linear", "identity", "none")
+
+#: Registered activation names with a class written here: SiLU (a preset of swish) and GELU,
+#: whose ``approximate`` chooses among three ops.
+_OWN_CLASSES: dict[str, Callable[..., Module]] = {
     "silu": SiLU,
-    "swish": Swish,
-    "gelu": GELU,
-    "gelu_tanh": lambda: GELU("tanh"),
-    "gelu_sigmoid": lambda: GELU("sigmoid"),
-    "hard_sigmoid": HardSigmoid,
-    "hard_logistic": HardSigmoid,
-    "hard_tanh": HardTanh,
-    "step": Step,
-    "softmax": Softmax,
+    **{
+        op_name: GELU if approximate == "none" else functools.partial(GELU, approximate)
+        for approximate, op_name in GELU_APPROXIMATIONS.items()
+    },
 }
+
+
+def activation_constructors() -> dict[str, Callable[..., Module]]:
+    """Every activation name -> what builds its module (called with the name's keyword
+    arguments), read from the op registry now: the names of no activation (:class:`Identity`),
+    each registered activation name (a class written here, else the op's module class for its
+    name or an alias, else ``Activation(name)``), and ``softmax``."""
+    out: dict[str, Callable[..., Module]] = dict.fromkeys(_NO_ACTIVATION, Identity)
+    for name, (op, fixed) in autograd.activation_table().items():
+        if name in _OWN_CLASSES:
+            out[name] = _OWN_CLASSES[name]
+        elif op.module is not None and not fixed:
+            out[name] = module_class(op)
+        else:
+            out[name] = functools.partial(Activation, name)
+    out["softmax"] = Softmax
+    return out
+
+
+class _Names(Mapping[str, Callable[..., Module]]):
+    """A read-only view of :func:`activation_constructors`, computed at each lookup."""
+
+    def __getitem__(self, name: str) -> Callable[..., Module]:
+        return activation_constructors()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(activation_constructors())
+
+    def __len__(self) -> int:
+        return len(activation_constructors())
+
+    def __repr__(self) -> str:
+        return f"ACTIVATIONS({', '.join(self)})"
+
+
+#: Activation names accepted by :func:`get_activation` (and by layers' ``activation=``), each
+#: with what builds its module: a live view of the op registry (:func:`activation_constructors`).
+ACTIVATIONS: Mapping[str, Callable[..., Module]] = _Names()
 
 
 def get_activation(name: Any = None, **kwargs: Any) -> Module:
     """The activation module for a name (case-insensitive, ``-`` or ``_``: ``"relu"``,
     ``"leaky_relu"``, ``"hard-tanh"``, ...); ``None`` or ``"linear"`` gives :class:`Identity`.
+    The names are those of the op registry's activations (see :data:`ACTIVATIONS`), so an
+    activation registered later is found too.
 
     A Module is returned as is; any other callable is wrapped in a module that calls it.
     Keyword arguments go to the constructor (``get_activation("leaky_relu",
@@ -414,11 +472,12 @@ def get_activation(name: Any = None, **kwargs: Any) -> Module:
         return name
     if isinstance(name, str):
         key = name.strip().lower().replace("-", "_")
-        if key not in ACTIVATIONS:
+        constructors = activation_constructors()
+        if key not in constructors:
             raise ValueError(
-                f"unknown activation {name!r}; valid names: {', '.join(ACTIVATIONS)} (or None)"
+                f"unknown activation {name!r}; valid names: {', '.join(constructors)} (or None)"
             )
-        return ACTIVATIONS[key](**kwargs)
+        return constructors[key](**kwargs)
     if isinstance(name, type) and issubclass(name, Module):
         return name(**kwargs)
     if callable(name):
@@ -428,17 +487,13 @@ def get_activation(name: Any = None, **kwargs: Any) -> Module:
 
 def activation_name(act: Module) -> str:
     """A short name for an activation module, for ``repr``s (``relu``, ``leaky_relu(0.2)``)."""
-    base = getattr(act, "name", "") or type(act).__name__
-    if isinstance(act, LeakyReLU) and act.negative_slope != 0.01:
-        return f"{base}({act.negative_slope:g})"
-    if isinstance(act, (ELU, Softplus, Swish)):
-        p = act.alpha if isinstance(act, ELU) else act.beta
-        return base if p == 1.0 else f"{base}({p:g})"
+    if isinstance(act, Activation):
+        return act.short_name()
     if isinstance(act, GELU) and act.approximate != "none":
         return f"gelu({act.approximate})"
     if isinstance(act, Lambda):
         return getattr(act.fn, "__name__", "function")
-    return base
+    return getattr(act, "name", "") or type(act).__name__
 
 
 class Lambda(Module):

@@ -306,19 +306,22 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
         xs, ts, shape = _pairs(logits, target, "binary_cross_entropy_with_logits")
         _check_probabilities(np.array(ts, dtype=float), "binary_cross_entropy_with_logits",
                              "targets")
-        losses = []
-        for x, t in zip(xs, ts):
-            terms = []
-            if t != 0.0:
-                terms.append((-x).softplus() * t)
-            if t != 1.0:
-                terms.append(x.softplus() * (1.0 - t))
-            losses.append(sum(terms[1:], terms[0]))
+        losses = [_bce_with_logits_value(x, t) for x, t in zip(xs, ts)]
         return _reduce_values(losses, shape, reduction)
     x = _as_pred_tensor(logits)
     t = _match_tensor(x, target, "binary_cross_entropy_with_logits")
     _check_probabilities(t.data, "binary_cross_entropy_with_logits", "targets")
     return _reduce_tensor(t * (-x).softplus() + (1.0 - t) * x.softplus(), reduction)
+
+
+def _bce_with_logits_value(x: Value, t: float) -> Value:
+    """t·softplus(−x) + (1 − t)·softplus(x) of one logit, without the term whose weight is 0."""
+    terms = []
+    if t != 0.0:
+        terms.append((-x).softplus() * t)
+    if t != 1.0:
+        terms.append(x.softplus() * (1.0 - t))
+    return sum(terms[1:], terms[0])
 
 
 def hinge_loss(scores: Any, target: Any, reduction: str = "mean", margin: float = 1.0) -> Any:
@@ -459,7 +462,7 @@ def _cross_entropy_values(logits: Any, target: Any, reduction: str, smoothing: f
 # -- penalties ---------------------------------------------------------------------------------
 
 
-def _params(params: Any) -> list[Node]:
+def _params(params: Any) -> list[Value | Tensor]:
     if hasattr(params, "parameters") and callable(params.parameters):
         params = params.parameters()
     if isinstance(params, Node):

@@ -272,8 +272,8 @@ def dropout(
     is_list = isinstance(x, (list, tuple))
     shape = (len(x),) if is_list else tuple(np.shape(x.data if hasattr(x, "data") else x))
     if noise is None:
-        u = resolve_generator(generator) if generator is not None else np.random.default_rng()
-        noise = u.random(shape)
+        rng = resolve_generator(generator)
+        noise = (rng if rng is not None else np.random.default_rng()).random(shape)
     noise = np.asarray(noise, dtype=np.float64)
     if noise.shape != shape:
         raise ValueError(f"dropout noise has shape {noise.shape}, the input has shape {shape}")
@@ -333,6 +333,11 @@ class BatchNorm1d(Module):
     ``weight`` γ (ones) and ``bias`` β (zeros) are learnable when ``affine``; ``running_mean``,
     ``running_var`` and ``num_batches_tracked`` are buffers (saved, not trained).
     """
+
+    # set by register_buffer, so declared here for type checkers
+    running_mean: np.ndarray
+    running_var: np.ndarray
+    num_batches_tracked: np.ndarray
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
@@ -411,7 +416,8 @@ def mlp(
     n_hidden = len(sizes) - 2
     if dropout is None:
         drops: list[float | None] = [None] * n_hidden
-    elif isinstance(dropout, numbers.Real):
+    # float as well as numbers.Real: mypy does not count float as a Real, so narrows only by it
+    elif isinstance(dropout, (float, numbers.Real)):
         drops = [float(dropout)] * n_hidden
     else:
         drops = list(dropout)
@@ -428,8 +434,9 @@ def mlp(
             if batchnorm:
                 layers.append(BatchNorm1d(sizes[i + 1]))
             layers.append(get_activation(activation))
-            if drops[i]:
-                layers.append(Dropout(drops[i], seed=gen))
+            p = drops[i]
+            if p:
+                layers.append(Dropout(p, seed=gen))
     if output_activation is not None:
         layers.append(get_activation(output_activation))
     return Sequential(*layers)

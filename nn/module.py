@@ -276,7 +276,9 @@ class Module:
             raise ValueError(f"a parameter may not be named {ARCHITECTURE_KEY!r}")
         arrays[ARCHITECTURE_KEY] = np.array(_one_line(repr(self)))
         with atomic_write(path, "wb") as f:
-            np.savez(f, **arrays)
+            # mypy matches **arrays against savez's keyword allow_pickle: bool as well; the
+            # keys are parameter and buffer names, which are arrays to store.
+            np.savez(f, **arrays)  # type: ignore[arg-type]
         return path
 
     def load(self, path: str | os.PathLike, strict: bool = True) -> Module:

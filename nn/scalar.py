@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, sum_values
+from autograd import Value, affine
 
 from .activations import activation_name, get_activation
 from .layers import initial_weights, resolve_generator
@@ -73,7 +73,6 @@ class Neuron(Module):
                 f"a scalar Neuron needs an elementwise activation without parameters, got "
                 f"{act!r} (apply softmax to a layer's list of outputs instead)"
             )
-        self._act = act
         self.activation = activation_name(act)
         self._fn = None if self.activation == "linear" else act.fn
         row = initial_weights((1, self.nin), init, resolve_generator(seed),
@@ -84,8 +83,8 @@ class Neuron(Module):
     def forward(self, x: Any) -> Value:
         if type(x) is not list or len(x) != self.nin:  # the common case needs no conversion
             x = _inputs(x, self.nin, "Neuron")
-        # z = Σ wᵢxᵢ + b: one add_n node over the products, as the lecture notes write it
-        z = sum_values([wi * xi for wi, xi in zip(self.w, x)] + [self.b])
+        # z = Σ wᵢxᵢ + b as one node (op affine) with one rule, as the lecture notes write it
+        z = affine(self.w, x, self.b)
         return z if self._fn is None else self._fn(z)
 
     def __repr__(self) -> str:
@@ -116,6 +115,8 @@ class Layer(Module):
     def forward(self, x: Any) -> Value | list[Value]:
         if type(x) is not list or len(x) != self.nin:
             x = _inputs(x, self.nin, "Layer")
+        if not all(type(xi) is Value for xi in x):  # numbers: one constant each, shared
+            x = [xi if type(xi) is Value else Value.constant(xi) for xi in x]
         out = [n.forward(x) for n in self.neurons]  # forward: skips __call__'s indirection
         return out[0] if len(out) == 1 else out
 

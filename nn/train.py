@@ -76,11 +76,13 @@ def _loss_float(loss: Any) -> float:
 
 class NonFiniteLossError(FloatingPointError):
     """:func:`fit` met a loss that is nan or ±inf; ``epoch`` and ``step`` (1-based, the step
-    within the epoch) say where, ``history`` holds the epochs completed before it. The model
-    keeps the parameters of the last finite step: the non-finite loss is never back-propagated
-    or applied."""
+    within the epoch, of ``steps``: ``"?"`` for a loader without a length) say where,
+    ``history`` holds the epochs completed before it. The model keeps the parameters of the
+    last finite step: the non-finite loss is never back-propagated or applied."""
 
-    def __init__(self, loss: float, epoch: int, step: int, steps: int, history: History) -> None:
+    def __init__(
+        self, loss: float, epoch: int, step: int, steps: int | str, history: History,
+    ) -> None:
         self.loss, self.epoch, self.step, self.history = loss, epoch, step, history
         super().__init__(
             f"the loss is {loss} at epoch {epoch}, step {step} of {steps}; training stopped "
@@ -336,9 +338,11 @@ def _tqdm() -> Any:
     import importlib.util
 
     if importlib.util.find_spec("ipywidgets") is not None:
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm as auto_tqdm
+
+        return auto_tqdm
+    from tqdm import tqdm
+
     return tqdm
 
 

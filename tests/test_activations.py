@@ -4,14 +4,17 @@ central differences, and get_activation's names and errors."""
 
 from __future__ import annotations
 
+import inspect
 import math
+import pickle
 
 import numpy as np
 import pytest
+from helpers import central_diff
 
 import nn
-from autograd import Tensor, Value, numerical_grad
-from nn.activations import ACTIVATIONS, Identity, get_activation
+from autograd import Tensor, Value, activation_table, numerical_grad
+from nn.activations import ACTIVATIONS, Activation, Identity, activation_name, get_activation
 
 XS = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 2.0, 4.0])
 
@@ -86,20 +89,6 @@ def test_softmax_on_tensor_and_values():
 # ---------------------------------------------------------------------------------------------
 # learnable activations
 # ---------------------------------------------------------------------------------------------
-
-
-def central_diff(f, arr: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """d f() / d arr by central differences, perturbing ``arr`` in place."""
-    g = np.zeros_like(arr)
-    for i in np.ndindex(arr.shape):
-        orig = arr[i]
-        arr[i] = orig + h
-        up = f()
-        arr[i] = orig - h
-        down = f()
-        arr[i] = orig
-        g[i] = (up - down) / (2 * h)
-    return g
 
 
 def test_prelu_forward_and_slope_gradient():
@@ -232,3 +221,46 @@ def test_get_activation_unknown_name_lists_valid_names():
 def test_gelu_rejects_unknown_approximation():
     with pytest.raises(ValueError, match="approximation"):
         nn.GELU("erf")
+
+
+# ---------------------------------------------------------------------------------------------
+# the names and classes derived from the op registry
+# ---------------------------------------------------------------------------------------------
+
+
+def test_activation_names_are_the_registrys_and_nns_own():
+    assert set(ACTIVATIONS) == set(activation_table()) | {"linear", "identity", "none", "softmax"}
+    assert type(get_activation("logistic")) is nn.Sigmoid  # an alias: the op's class
+    assert type(get_activation("hard_logistic")) is nn.HardSigmoid
+    assert get_activation("gelu_sigmoid").approximate == "sigmoid"
+    with pytest.raises(TypeError):
+        ACTIVATIONS["relu"] = nn.Tanh  # a read-only view
+
+
+def test_module_classes_keep_pytorchs_constructors_reprs_and_short_names():
+    assert str(inspect.signature(nn.LeakyReLU)) == "(negative_slope=0.01)"
+    assert str(inspect.signature(nn.ReLU)) == "()"
+    assert nn.ELU(alpha=0.5).alpha == 0.5 and nn.Swish(2).beta == 2.0
+    assert repr(nn.Softplus(2)) == "Softplus(beta=2.0)" and repr(nn.Tanh()) == "Tanh()"
+    assert [activation_name(m) for m in (nn.LeakyReLU(), nn.LeakyReLU(0.2), nn.ELU(0.5),
+                                         nn.Swish(), nn.SiLU(), nn.GELU("tanh"), Identity())] == [
+        "leaky_relu", "leaky_relu(0.2)", "elu(0.5)", "swish", "silu", "gelu(tanh)", "linear"]
+    relu = pickle.loads(pickle.dumps(nn.LeakyReLU(0.3)))
+    assert type(relu) is nn.LeakyReLU and relu.negative_slope == 0.3
+    with pytest.raises(TypeError, match="relu"):
+        nn.ReLU(1.0)
+    with pytest.raises(ValueError, match="softplus beta must be positive"):
+        nn.Softplus(0.0)
+
+
+def test_generic_activation_module_reads_its_parameters_when_called():
+    act = Activation("swish", beta=2.0)
+    assert repr(act) == "Activation('swish', beta=2.0)"
+    # x·σ(2x) at x = 1: 1 / (1 + e^-2)
+    assert act(Value(1.0)).data == pytest.approx(1 / (1 + math.exp(-2.0)), rel=1e-15)
+    act.beta = 0.0  # swish with β = 0 is x/2
+    assert act(Value(3.0)).data == 1.5
+    with pytest.raises(TypeError, match="silu fixes beta"):
+        Activation("silu", beta=2.0)
+    with pytest.raises(ValueError, match="unknown activation 'rleu'"):
+        Activation("rleu")

@@ -15,11 +15,11 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import Cube
 
 import autograd.backprop as bp
 from autograd import (
     OPS,
-    Function,
     Tensor,
     Value,
     backward_order,
@@ -262,17 +262,6 @@ def test_tensor_steps_use_vector_jacobian_products():
 
 @needs_dot
 def test_a_user_defined_function_is_explained_by_its_backward():
-    class Cube(Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return 3 * x * x * g
-
     x = Value(2.0, label="x")
     y = Cube.apply(x)
     y.label = "y"

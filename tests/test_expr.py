@@ -72,3 +72,23 @@ def test_python_precedence():
     assert _value("2**3**2", x=0.0) == 512.0
     assert _value("2**-1", x=0.0) == 0.5
     assert _value("8/4/2 - 1 - 1", x=0.0) == -1.0
+
+
+def test_functions_come_from_the_registry_with_arity_from_parameters():
+    # hand-worked: logistic is sigmoid, 1/(1 + e^0) = 1/2; silu(2) = 2σ(2) = 2/(1 + e^-2);
+    # leaky_relu(-2, 0.5) = -1; elu(-ln 2, 0.5) = 0.5(1/2 - 1) = -1/4; gelu_sigmoid(0) = 0
+    assert _value("logistic(x)", x=0.0) == 0.5
+    assert _value("silu(x)", x=2.0) == pytest.approx(2 / (1 + 2.718281828459045**-2), rel=1e-15)
+    assert _value("leaky_relu(x, 0.5)", x=-2.0) == -1.0
+    assert _value("elu(x, 0.5)", x=-0.6931471805599453) == pytest.approx(-0.25, rel=1e-15)
+    assert _value("gelu_sigmoid(x)", x=0.0) == 0.0
+    assert _value("max(x, 2) + min(x, 2) + abs(-x) + pow(x, 2)", x=3.0) == 17.0
+    for text, message in [("leaky_relu(x, 0.1, 1)", "leaky_relu takes 1 to 2 argument(s), got 3"),
+                          ("clip(x, 1)", "clip takes 3 argument(s), got 2"),
+                          ("silu(x, 1)", "silu takes 1 argument(s), got 2")]:
+        with pytest.raises(ExpressionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            compile_expression(text, ["x"])
+    with pytest.raises(ExpressionError) as err:
+        compile_expression("rleu(x)", ["x"])
+    for known in ("relu", "leaky_relu", "gelu_tanh", "logistic", "clip", "exp", "max", "pow"):
+        assert known in str(err.value)

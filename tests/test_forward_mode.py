@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from helpers import Cube
 
-from autograd import Function, Tensor, Value, grad, jvp
+from autograd import Tensor, Value, grad, jvp
 
 
 def test_jvp_of_a_scalar_function_is_the_directional_derivative():
@@ -48,17 +49,6 @@ def test_jvp_on_tensors_equals_the_jacobian_times_the_tangent():
 
 
 def test_jvp_through_a_scalar_function_uses_its_backward():
-    class Cube(Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return 3 * x * x * g
-
     _, t = jvp(lambda x: Cube.apply(x) + x, [2.0], [0.5])
     assert t == pytest.approx((3 * 4 + 1) * 0.5)
 

@@ -6,27 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from helpers import Square, WrongSquare
 
 from autograd import Function, GradcheckError, Tensor, Value, grad, gradcheck
-
-
-class Square(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x * x
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return 2 * x * g
-
-
-class WrongSquare(Square):
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return 3 * x * g  # a typical slip
 
 
 class ScaledTanh(Function):
@@ -121,19 +103,15 @@ def test_backward_through_a_function_without_backward_is_explained():
 
 
 def test_an_op_declared_without_a_derivative_for_an_input_says_so():
-    from autograd.op import Op, register
+    from autograd.op import primitive, unregister
 
-    op = register(Op("test_floor_div", 2, scalar=lambda a, b: a // b, array=np.floor_divide,
-                     vjps=(lambda g, y, a, b: 0.0 * g, None)))
+    op = primitive("test_floor_div", 2, method=False, scalar=lambda a, b: a // b,
+                   array=np.floor_divide, vjp=(lambda g, y, a, b: 0.0 * g, None))
     try:
-        from autograd.value import _apply2
-
         a, b = Value(7.0), Value(2.0)
-        y = _apply2(op, a, b)
+        y = Value.apply(op, (a, b))
         assert y.data == 3.0
         with pytest.raises(RuntimeError, match="'test_floor_div' has no derivative.*input #1"):
             y.backward()
     finally:
-        from autograd import OPS
-
-        del OPS["test_floor_div"]
+        unregister("test_floor_div")

@@ -10,11 +10,10 @@ import math
 
 import numpy as np
 import pytest
+from helpers import public_call
 
-from autograd import OPS, AnomalyError, Tensor, Value, detect_anomaly, grad, sum_values
+from autograd import OPS, AnomalyError, Tensor, Value, detect_anomaly, grad
 from autograd.op import VARIADIC
-from autograd.tensor import apply_op
-from autograd.value import _apply1, _apply2
 
 INF, NAN = math.inf, math.nan
 SCALAR_OPS = [op for op in OPS.values() if op.scalar is not None]
@@ -22,6 +21,7 @@ SPECIAL = (0.0, -0.0, INF, -INF, NAN, 1.0, -1.0, 1e308, -1e308, 5e-324)
 # parameters chosen to reach the edges: roots of negatives, poles at 0, a base of 0 or < 0
 PARAM_CHOICES = {
     "negative_slope": (0.1,), "alpha": (1.3,), "beta": (1.7,), "lo": (-1.0,), "hi": (1.0,),
+    "n": (1,),  # affine of the three inputs b, w1, x1
     "exponent": (0.5, -1.0, 1 / 3, 2.0, 0.0, -0.5, 3.0), "base": (0.0, -2.0, 2.0, 1.0, 0.5),
 }
 
@@ -43,11 +43,7 @@ def _param_sets(op):
 
 
 def _value_op(op, xs, params):
-    if op.nargs == VARIADIC:
-        return sum_values(xs)
-    if op.nargs == 1:
-        return _apply1(op, xs[0], params or None)
-    return _apply2(op, xs[0], xs[1])
+    return public_call(op, xs, params)
 
 
 def _case_id(op):
@@ -65,7 +61,7 @@ def test_every_op_backward_at_special_points_matches_the_tensor_engine(op):
             value_grads.append([x.grad for x in xs])
         # the Tensor engine on one array per input holding every point: numpy's arithmetic
         ts = [Tensor(np.array(col), requires_grad=True) for col in zip(*points)]
-        out = apply_op(op, tuple(ts), params or None)
+        out = public_call(op, ts, params)
         out.backward(np.ones_like(out.data))
         tensor_grads = np.stack([t.grad for t in ts], axis=1)
         np.testing.assert_allclose(
@@ -74,7 +70,7 @@ def test_every_op_backward_at_special_points_matches_the_tensor_engine(op):
         )
         for point, expected in zip(points, value_grads):  # and 0-d Tensors, one point each
             ts = [Tensor(v, requires_grad=True) for v in point]
-            apply_op(op, tuple(ts), params or None).backward()
+            public_call(op, ts, params).backward()
             np.testing.assert_allclose(
                 [t.grad for t in ts], expected, rtol=1e-9, atol=0, equal_nan=True,
                 err_msg=f"{op.name} with parameters {params} at {point} (0-d Tensors)",

@@ -8,24 +8,11 @@ import math
 
 import numpy as np
 import pytest
+from helpers import central_diff
 
 import nn
 from autograd import Tensor, Value, numerical_grad
 from nn import F, optim
-
-
-def central_diff(f, arr: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    g = np.zeros_like(arr)
-    for i in np.ndindex(arr.shape):
-        orig = arr[i]
-        arr[i] = orig + h
-        up = f()
-        arr[i] = orig - h
-        down = f()
-        arr[i] = orig
-        g[i] = (up - down) / (2 * h)
-    return g
-
 
 # ---------------------------------------------------------------------------------------------
 # Linear

@@ -65,6 +65,29 @@ def test_plot_activation_options():
         plot_activation("nope")
 
 
+def test_plot_activation_plots_every_one_input_op_of_the_registry():
+    fig = plot_activation(["exp", "clip(-1, 1)", "gelu(tanh)", "identity", "logistic"],
+                          xlim=(-2.0, 2.0), num=41)
+    (exp, dexp), (clip, dclip), (gelu, _), (ident, dident), (logistic, _) = (
+        [ln.get_ydata() for ln in labelled_lines(ax)] for ax in visible_axes(fig))
+    x = np.linspace(-2.0, 2.0, 41)
+    np.testing.assert_allclose(exp, np.exp(x), rtol=1e-15)
+    np.testing.assert_allclose(dexp, np.exp(x), rtol=1e-15)
+    np.testing.assert_allclose(clip, np.clip(x, -1, 1), rtol=1e-15)
+    np.testing.assert_allclose(dclip, (np.abs(x) <= 1).astype(float))
+    np.testing.assert_allclose(
+        gelu, 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))), rtol=1e-13)
+    np.testing.assert_allclose(ident, x)
+    np.testing.assert_allclose(dident, np.ones_like(x))
+    np.testing.assert_allclose(logistic, 1 / (1 + np.exp(-x)), rtol=1e-15)
+    with pytest.raises(ValueError, match="softplus beta must be positive"):
+        plot_activation("softplus(0)")
+    with pytest.raises(ValueError) as err:
+        plot_activation("rleu")
+    for known in ("relu", "exp", "sin", "clip", "abs", "identity", "gelu_tanh"):
+        assert known in str(err.value)
+
+
 # -- history ---------------------------------------------------------------------------------
 
 

@@ -8,16 +8,16 @@ import math
 
 import numpy as np
 import pytest
+from helpers import public_call
 
 from autograd import OPS, Tensor, Value, grad
-from autograd.op import VARIADIC
 
 SCALAR_OPS = [op for op in OPS.values() if op.scalar is not None]
 
 
 def _params(op):
-    if "test_params" in op.extra:
-        return op.extra["test_params"]
+    if op.test_params is not None:
+        return op.test_params
     defaults = {"negative_slope": 0.1, "alpha": 1.3, "beta": 1.7, "exponent": 2.5, "base": 1.8}
     return tuple(defaults[p] for p in op.params)
 
@@ -32,14 +32,7 @@ def _grid(op, n=9):
 
 def _apply(op, xs, params):
     """Apply a registered op through the public node API."""
-    from autograd import sum_values
-    from autograd.value import _apply1, _apply2
-
-    if op.nargs == VARIADIC:
-        return sum_values(xs)
-    if op.nargs == 1:
-        return _apply1(op, xs[0], params or None)
-    return _apply2(op, xs[0], xs[1])
+    return public_call(op, xs, params)
 
 
 @pytest.mark.parametrize("op", SCALAR_OPS, ids=lambda op: op.name)
@@ -62,10 +55,8 @@ def test_every_op_agrees_between_value_and_tensor(op):
     params = _params(op)
     pts = _grid(op, 5)
     arrays = [np.array([p[i] for p in pts]) for i in range(len(op.domain))]
-    from autograd.tensor import apply_op
-
     ts = [Tensor(a, requires_grad=True) for a in arrays]
-    out = apply_op(op, tuple(ts), params or None)
+    out = _apply(op, ts, params)
     out.sum().backward()
     for k, point in enumerate(pts):
         xs = [Value(float(v)) for v in point]

@@ -362,7 +362,12 @@ def test_micrograd_demo_graph_grouped_by_module(demo_graph):
 
     model, loss = demo_graph
     total = len(topological_order(loss))
-    assert total > 35_000  # neurons sum with one add_n node each: ~38,700 nodes
+    # per sample: 2 inputs, 33 neurons of one affine node each, 32 ReLUs, and the hinge
+    # (constant -y, its product with the score, constant 1, the sum, the ReLU): 72; then the
+    # mean (100 additions from Python's sum, starting at the constant 0, a constant and a
+    # product), the regulariser (337 squares, 337 additions, 0, 1e-4, a product), the total
+    # and the 337 parameters
+    assert total == 100 * 72 + (100 + 1 + 2) + (337 + 337 + 1 + 2) + 1 + 337
     t0 = time.perf_counter()
     g = draw_graph(loss, names=model, color_by="grad")
     svg = g.pipe(format="svg", encoding="utf-8")

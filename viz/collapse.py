@@ -15,7 +15,8 @@ Strategies, tried in this order when ``group_by`` is left to ``None``:
     A node joins a module when it is computed from that module's parameters alone (``W.T``,
     ``p*p``), when it consumes one of them directly (``w*x``, ``x@W``), when it adds or
     subtracts nodes of that module only (the neuron's sum and its bias, constants allowed, as
-    Python's ``sum`` starts at 0), or when it is the one activation applied to that sum.
+    Python's ``sum`` starts at 0), or when it is the one activation applied to that sum (an
+    ``affine`` node, ``nn.Neuron``'s z = Σ wᵢxᵢ + b, is the whole sum at once).
     Everything else (inputs, the loss, a regulariser summing over all modules) is drawn
     individually when it fits, otherwise gathered per connected piece (the output node
     excluded, so the data loss and the regulariser stay apart) and the input leaves per the
@@ -49,6 +50,8 @@ DETAIL_NODES = 100
 MAX_BANDS = 24
 #: Ops that accumulate a module's terms (a neuron's sum) and stay in the module.
 COMBINE_OPS = frozenset({"add", "add_n", "sub", "sum"})
+#: Ops that compute a module's whole sum in one node from its parameters (z = Σ wᵢxᵢ + b).
+WHOLE_SUM_OPS = frozenset({"affine"})
 
 _INDEX = re.compile(r"^\d+$")
 
@@ -268,8 +271,8 @@ def _by_module(
             continue
         direct = {key[p] for p in live if state[p] in (_PARAM, _DERIVED)}
         if direct:
-            if len(direct) == 1:  # w*x, x@W: consumes the module's parameters
-                key[i], state[i] = direct.pop(), _TERM
+            if len(direct) == 1:  # w*x, x@W, affine: consumes the module's parameters
+                key[i], state[i] = direct.pop(), _SUM if ops[i] in WHOLE_SUM_OPS else _TERM
             continue
         if len(ps) == 1 and state[ps[0]] in (_TERM, _SUM):  # the activation of the sum
             key[i], state[i] = key[ps[0]], _ACT

@@ -480,7 +480,7 @@ def _forward_expr(n: Any, args: list[str], ctx: _Context, numeric: bool) -> str:
     op, params = n.op, tuple(n.params)
     sep = " " if numeric else ""
     if numeric:  # -3 reads as an operand in 2 · (-3), and in tanh(-3) as it is
-        infix = (op in _INFIX and len(args) == 2) or op in ("add_n", "pow_const")
+        infix = (op in _INFIX and len(args) == 2) or op in ("add_n", "pow_const", "affine")
         args = [a if k == 0 and op != "pow_const" or not infix else _paren(a)
                 for k, a in enumerate(args)]
     if op in _INFIX and len(args) == 2:
@@ -489,6 +489,10 @@ def _forward_expr(n: Any, args: list[str], ctx: _Context, numeric: bool) -> str:
             f"{args[0]} {sym} {args[1]}"
     if op == "add_n":
         return " + ".join(args)
+    if op == "affine":  # inputs b, w1..wn, x1..xn
+        n = (len(args) - 1) // 2
+        products = [f"{args[1 + k]}{sep}·{sep}{args[1 + n + k]}" for k in range(n)]
+        return " + ".join(products + [args[0]])
     if op == "neg":
         return f"-{args[0]}"
     if op == "pow_const":

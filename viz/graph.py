@@ -46,7 +46,7 @@ HIGHLIGHT = "#d62728"
 #: Symbols for ops drawn as an operator rather than a name.
 OP_SYMBOLS = {
     "add": "+", "add_n": "\u03a3", "sub": "-", "mul": "*", "div": "/", "pow": "**",
-    "matmul": "@", "neg": "-x",
+    "matmul": "@", "neg": "-x", "affine": "\u03a3wx+b",
 }
 
 #: ``color_by="grad"``: (upper bound of log10|grad|, fill colour, legend text), in order.

@@ -10,9 +10,11 @@ no global figure state) and returns it: the last expression of a Jupyter cell di
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from .collapse import layer_key, module_key, unwrap
 __all__ = [
     "ACTIVATIONS",
     "plot_activation",
+    "plot_functions",
     "plot_decision_boundary",
     "plot_gradient_flow",
     "plot_history",
@@ -88,33 +91,77 @@ def _num(x: Any) -> float:
 
 # -- activations ---------------------------------------------------------------------------
 
-#: Activation names understood by :func:`plot_activation` -> function of a Value.
-ACTIVATIONS: dict[str, Callable[..., Any]] = {
-    "sigmoid": lambda v: v.sigmoid(),
-    "logistic": lambda v: v.sigmoid(),
-    "tanh": lambda v: v.tanh(),
-    "relu": lambda v: v.relu(),
-    "leaky_relu": lambda v, negative_slope=0.1: v.leaky_relu(negative_slope),
-    "elu": lambda v, alpha=1.0: v.elu(alpha),
-    "softplus": lambda v, beta=1.0: v.softplus(beta),
-    "swish": lambda v, beta=1.0: v.swish(beta),
-    "silu": lambda v: v.silu(),
-    "gelu": lambda v, approximate="none": v.gelu(approximate),
-    "gelu_tanh": lambda v: v.gelu("tanh"),
-    "gelu_sigmoid": lambda v: v.gelu("sigmoid"),
-    "hard_sigmoid": lambda v: v.hard_sigmoid(),
-    "hard_logistic": lambda v: v.hard_sigmoid(),
-    "hard_tanh": lambda v: v.hard_tanh(),
-    "step": lambda v: v.step(),
-    "sign": lambda v: v.sign(),
-    "identity": lambda v: v + 0.0,
-    "exp": lambda v: v.exp(),
-    "sin": lambda v: v.sin(),
-    "cos": lambda v: v.cos(),
-    "abs": lambda v: abs(v),
-}
+
+def _identity(v: Value) -> Value:
+    return v + 0.0  # a node of its own, so the derivative 1 is computed by the engine too
+
+
+def _method(op: autograd.Op, fixed: Mapping[str, Any], *args: Any,
+            **kwargs: Any) -> Callable[[Value], Value]:
+    """x ↦ x.<op's method>(params), the parameters bound and checked now."""
+    params = op.bind(*args, **fixed, **kwargs)
+    return operator.methodcaller(op.method or op.name, *params)
+
+
+def plot_functions() -> dict[str, Callable[..., Callable[[Value], Value]]]:
+    """Every name :func:`plot_activation` understands -> a function of the name's parameters
+    returning x ↦ f(x) for a Value, read from the op registry now (so an op registered later
+    is plottable too): each activation name (:func:`autograd.activation`), each other
+    one-input elementwise op with a method (``exp``, ``sin``, ``sign``, ``clip``, ...), and
+    ``abs`` and ``identity``."""
+    out: dict[str, Callable[..., Callable[[Value], Value]]] = {
+        name: functools.partial(autograd.activation, name) for name in autograd.activation_table()
+    }
+    for op in autograd.OPS.values():
+        if op.nargs == 1 and op.elementwise and op.method and op.scalar is not None:
+            for name, fixed in op.names.items():
+                out.setdefault(name, functools.partial(_method, op, fixed))
+    out.setdefault("abs", lambda: abs)
+    out.setdefault("identity", lambda: _identity)
+    return out
+
+
+def _call(name: str, v: Value, *args: Any, **kwargs: Any) -> Value:
+    return _lookup(name, list(args), dict(kwargs))(v)
+
+
+class _Names(Mapping[str, Callable[..., Value]]):
+    """A read-only view of :func:`plot_functions` as functions ``f(v, *params, **params)``."""
+
+    def __getitem__(self, name: str) -> Callable[..., Value]:
+        if name not in plot_functions():
+            raise KeyError(name)
+        return functools.partial(_call, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(plot_functions())
+
+    def __len__(self) -> int:
+        return len(plot_functions())
+
+
+#: Activation names understood by :func:`plot_activation` -> function of a Value and the
+#: name's parameters (``ACTIVATIONS["elu"](v, 0.5)``): a live view of the op registry.
+ACTIVATIONS: Mapping[str, Callable[..., Value]] = _Names()
 
 _CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
+
+
+def _lookup(name: str, args: list, kwargs: dict) -> Callable[[Value], Value]:
+    """x ↦ f(x) for a name of :func:`plot_functions` and its parameters."""
+    if name == "gelu" and (args or kwargs):  # x.gelu(approximate) picks one of three ops
+        approximate = kwargs.pop("approximate") if "approximate" in kwargs else args.pop(0)
+        if approximate not in autograd.GELU_APPROXIMATIONS:
+            raise ValueError(f"unknown GELU approximation {approximate!r}; use one of "
+                             f"{', '.join(map(repr, autograd.GELU_APPROXIMATIONS))}")
+        name = autograd.GELU_APPROXIMATIONS[approximate]
+    functions = plot_functions()
+    if name not in functions:
+        raise ValueError(
+            f"unknown activation {name!r}; known: {', '.join(sorted(functions))} "
+            "(or pass a function of a Value)"
+        )
+    return functions[name](*args, **kwargs)
 
 
 def _activation(spec: Any) -> tuple[str, Callable[[Value], Value]]:
@@ -125,6 +172,7 @@ def _activation(spec: Any) -> tuple[str, Callable[[Value], Value]]:
     if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], Mapping):
         name, kwargs = spec
         args: list = []
+        kwargs = dict(kwargs)
         title = f"{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
     else:
         m = _CALL.match(str(spec))
@@ -144,13 +192,7 @@ def _activation(spec: Any) -> tuple[str, Callable[[Value], Value]]:
             else:
                 args.append(parsed)
         title = str(spec).strip()
-    f = ACTIVATIONS.get(name)
-    if f is None:
-        raise ValueError(
-            f"unknown activation {name!r}; known: {', '.join(sorted(ACTIVATIONS))} "
-            "(or pass a function of a Value)"
-        )
-    return title, lambda v: f(v, *args, **kwargs)
+    return title, _lookup(name, args, kwargs)
 
 
 def _curve(f: Callable[[Value], Value], xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -179,8 +221,9 @@ def plot_activation(
 
     ``names``: one or a list of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu(0.1)"``,
     ``"elu(1.0)"``, ``"softplus"``, ``"swish(beta=2)"``, ``"gelu"``, ``"gelu_tanh"``,
-    ``"hard_sigmoid"``, ``"hard_tanh"``, ``"step"``, ... (see :data:`ACTIVATIONS`) or functions
-    of a Value. One panel per activation, or all on one axes with ``overlay=True``.
+    ``"hard_sigmoid"``, ``"hard_tanh"``, ``"step"``, ``"exp"``, ... (every name of the op
+    registry's activations and one-input elementwise ops: see :func:`plot_functions`) or
+    functions of a Value. One panel per activation, or all on one axes with ``overlay=True``.
     """
     specs = [names] if isinstance(names, str) or callable(names) else list(names)
     if not specs:

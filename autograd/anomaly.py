@@ -1,7 +1,8 @@
-"""The slow path of recording an op: no-grad mode and anomaly detection.
+"""What ``detect_anomaly()`` checks, and how errors describe a node.
 
-The fast path (gradients on, no anomaly detection) is inlined in the node classes; whenever
-the calling thread's ``MODE.record`` is False they call :func:`finish_slow` instead.
+Inside ``detect_anomaly()`` every op's output is checked with :func:`check_forward` and every
+gradient a rule produces with :func:`check_backward`: the first NaN or infinity raises
+:class:`~autograd.AnomalyError` naming the op, its inputs and their labels.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import MODE, AnomalyError
+from .grad_mode import AnomalyError
 
 
 def _finite(x: Any) -> bool:
@@ -33,7 +34,7 @@ def check_forward(y: Any, op: Any, parents: tuple, params: Any) -> None:
     """Raise AnomalyError if an op produced a non-finite value from finite inputs."""
     if _finite(y) or not all(_finite(p.data) for p in parents):
         return
-    extra = f" with parameters {params}" if isinstance(params, tuple) and params else ""
+    extra = f" with parameters {params}" if params and op.params else ""
     raise AnomalyError(
         f"detect_anomaly: op {op.name!r}{extra} produced a non-finite value "
         f"({_summary(y)}) from inputs " + ", ".join(describe(p) for p in parents)
@@ -58,13 +59,3 @@ def _summary(x: Any) -> str:
     if isinstance(x, np.ndarray):
         return f"{int(np.sum(~np.isfinite(x)))} of {x.size} elements non-finite"
     return repr(x)
-
-
-def finish_slow(cls: type, y: Any, op: Any, parents: tuple, params: Any) -> Any:
-    """Make the output node when ``MODE.record`` is False: check it under detect_anomaly, and
-    record it only when gradients are enabled."""
-    if MODE.anomaly:
-        check_forward(y, op, parents, params)
-    if MODE.grad_enabled:
-        return cls._recorded(y, parents, op, params)
-    return cls._leaf(y)
