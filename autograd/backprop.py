@@ -4,8 +4,9 @@ One implementation serves ``Value`` and ``Tensor`` graphs, ``backward()`` and th
 :func:`grad`, first and higher-order derivatives. It is Kahn's algorithm, in two iterative
 passes (no recursion, so a chain of a million nodes works):
 
-1. walk the graph from the output(s) and count, for each node, how many ops consumed it
-   (kept in the node's ``_pending`` slot), resetting interior nodes' gradients;
+1. walk the graph from the output(s) and count, for each node made by an op, how many ops
+   consumed it (kept in the node's ``_pending`` slot), resetting its gradient; a leaf is
+   never visited, so it needs no count: it only collects its gradient;
 2. starting from the output, visit a node only once every consumer has sent its gradient
    (its count dropped to zero), ask the op's derivative rules for the gradient of each input
    and add it (``+``, so a node used twice — ``a + a``, a diamond — receives both).
@@ -111,19 +112,21 @@ def input_grads(node: Any, g: Any) -> list:
 
 
 def _count_consumers(roots: Sequence, zero: Any) -> None:
-    """Pass 1: set each reachable node's ``_pending`` to its number of consumers and reset the
-    gradient of interior nodes to ``zero``. Nodes that require no gradient are not walked."""
+    """Pass 1: set each reachable node made by an op to its number of consumers (in
+    ``_pending``) and its gradient to ``zero``. Leaves and nodes that require no gradient are
+    not counted."""
     for r in roots:
         r._pending = 1  # so that a root met again as a parent is not walked twice
     stack = list(roots)
-    while stack:
+    while True:  # not `while stack:`, which CPython 3.11 does not specialise (fastpath.py)
+        if not stack:
+            break
         for p in stack.pop().parents:
-            if not p.requires_grad:
+            if not p.requires_grad or p._op is None:  # a leaf is never visited: no count
                 continue
             if not p._pending:  # met for the first time
                 stack.append(p)
-                if p._op is not None:  # not a leaf (a constant requires no gradient)
-                    p.grad = zero
+                p.grad = zero
             p._pending += 1
     for r in roots:
         r._pending -= 1
@@ -136,7 +139,9 @@ def _propagate(roots: Sequence, create_graph: bool) -> None:
     anomaly = MODE.anomaly  # a thread-local read: once per pass, not once per node
     ready = [r for r in roots if not r._pending]
     push = ready.append
-    while ready:
+    while True:  # not `while ready:`, which CPython 3.11 does not specialise (fastpath.py)
+        if not ready:
+            break
         node = ready.pop()
         if node._op is not None:  # not a leaf
             _visit(node, push, create_graph, anomaly)
@@ -152,9 +157,10 @@ def _visit(node: Any, push: Any, create_graph: bool = False, anomaly: bool = Fal
             continue
         if gp is not None:
             _accumulate(p, gp, node, i, create_graph, anomaly)
-        p._pending -= 1
-        if not p._pending:
-            push(p)
+        if p._op is not None:  # a leaf only collects its gradient
+            p._pending -= 1
+            if not p._pending:
+                push(p)
 
 
 def _input_grads(node: Any, parents: tuple, g: Any, create_graph: bool) -> list:

@@ -162,15 +162,15 @@ def affine(cls: type, w: Sequence[Any], x: Sequence[Any], b: Any) -> Any:
 # -- backprop over floats --------------------------------------------------------------------
 
 
-# Pass 1, one input ``p``: met for the first time, it goes on the stack (and, unless it is a
-# leaf, its gradient from an earlier pass is reset); either way it has one consumer more.
+# Pass 1, one input ``p`` made by an op (leaves are not counted: they are never visited): met
+# for the first time, it goes on the stack and its gradient from an earlier pass is reset;
+# either way it has one consumer more.
 _COUNT = """\
-{pad}if {p}.requires_grad:
+{pad}if {p}.requires_grad and {p}._op is not None:
 {pad}    c = {p}._pending
 {pad}    if not c:
 {pad}        push({p})
-{pad}        if {p}._op is not None:
-{pad}            {p}.grad = zero
+{pad}        {p}.grad = zero
 {pad}    {p}._pending = c + 1"""
 
 _COUNT_CONSUMERS = """\
@@ -179,7 +179,9 @@ def count_consumers(roots, zero):
         r._pending = 1  # so that a root met again as a parent is not walked twice
     stack = list(roots)
     pop, push = stack.pop, stack.append
-    while stack:
+    while True:  # not `while stack:`, see _PROPAGATE
+        if not stack:
+            break
         node = pop()
         a = node._a
         if a is None:
@@ -224,11 +226,17 @@ INLINED = ("mul", "add", "affine", "add_n", "relu", "tanh", "sub", "sigmoid", "e
            "neg", "pow_const", "log", "leaky_relu")
 
 # The pass-2 loop. {branches} tests the inlined ops; the last branch serves every other op.
+# Both loops are `while True:`, not `while ready:`: CPython 3.11 specialises a function's
+# bytecode (attribute reads become slot reads) only after it has run a few times or taken an
+# unconditional backward jump, and `while ready:` jumps back conditionally: called once per
+# backward pass, the loop would run unspecialised, about twice as slow, until its eighth call.
 _PROPAGATE = """\
 def propagate(roots, visit, zero):
     ready = [r for r in roots if not r._pending]
     pop, push = ready.pop, ready.append
-    while ready:
+    while True:  # not `while ready:`: see the comment above the template
+        if not ready:
+            break
         node = pop()
         op = node._op
         if op is None:
@@ -251,12 +259,14 @@ def propagate(roots, visit, zero):
 {call_rules_of_two}
 """
 
-# An input whose last consumer is done is ready (the same as backprop's pass 2).
+# An input made by an op whose last consumer is done is ready (the same as backprop's pass 2;
+# a leaf only collects its gradient).
 _RELEASE = """\
-{pad}c = {p}._pending - 1
-{pad}{p}._pending = c
-{pad}if not c:
-{pad}    push({p})"""
+{pad}if {p}._op is not None:
+{pad}    c = {p}._pending - 1
+{pad}    {p}._pending = c
+{pad}    if not c:
+{pad}        push({p})"""
 
 # One input's gradient d, the rule's text inlined (on a float error, IEEE's result instead),
 # added to the input's .grad. The first contribution to a gradient reset by pass 1 is stored
