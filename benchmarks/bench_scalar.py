@@ -5,6 +5,12 @@ regularisation, one forward + backward + SGD update, exactly as in micrograd's d
 Both engines run the *same* model code (written below against micrograd's API), so the ratio
 measures the engines; ``--nn`` also times gradbook's own ``nn.MLP``.
 
+A step is timed from building the loss to the end of the update; its graph is dropped after the
+clock stops, for every contender, and the cost of freeing it is timed apart (micrograd's graph,
+every node in a reference cycle, can only be freed by the garbage collector; gradbook's is freed
+by reference counting). The report gives the ratios without the freeing, with it, and as the
+benchmark timed them before (gradbook's freeing inside the clock, micrograd's outside).
+
 Run (micrograd must be importable; it is never a gradbook dependency):
     make bench                    # or: .bench-venv/bin/python benchmarks/bench_scalar.py
 """

@@ -7,8 +7,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY="${PYTHON:-python}"
 echo "== machine: $(nproc) cores, $(uname -m), $("$PY" --version 2>&1)"
 echo "== scalar engine vs micrograd (bench_scalar.py)"
-"$PY" benchmarks/bench_scalar.py --nn
-if [ -f benchmarks/bench_tensor.py ]; then
-    echo "== Tensor MLP epoch vs numpy by hand and PyTorch (bench_tensor.py)"
-    "$PY" benchmarks/bench_tensor.py
-fi
+"$PY" benchmarks/bench_scalar.py --nn --repeats 11
+echo "== where the scalar engine's time goes, per node (breakdown_scalar.py)"
+"$PY" benchmarks/breakdown_scalar.py
+"$PY" benchmarks/breakdown_scalar.py --scaling
+echo "== Tensor MLP epoch vs numpy by hand and PyTorch (bench_tensor.py)"
+"$PY" benchmarks/bench_tensor.py --repeats 11
+"$PY" benchmarks/bench_tensor.py --repeats 11 --batch 32 --no-memory
