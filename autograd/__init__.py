@@ -10,7 +10,8 @@ Reading order, from the bottom up (each module imports only those before it):
 ``generic`` (math on floats, arrays and nodes), ``primitives`` and ``array_ops`` (the ops and
 their derivative rules), ``anomaly``, ``function``, ``fastpath`` (the float specialisation),
 ``backprop`` (the chain rule), ``differentiable``, ``value``, ``tensor``, ``functional``,
-``interop``, ``numerical`` and ``forward_mode``.
+``interop``, ``numerical`` and ``forward_mode``. Apart from the engine, ``atomic`` writes files
+atomically for nn and viz.
 """
 
 from .arrays import unbroadcast

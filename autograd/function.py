@@ -57,8 +57,6 @@ class FunctionOp:
     per-input rules of a registered op."""
 
     params: tuple = ()  # what a node's ``params`` shows: the record is not a parameter
-    elementwise = False
-    nargs = 0
 
     def __init__(self, cls: type[Function]) -> None:
         self.cls = cls

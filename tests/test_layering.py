@@ -315,3 +315,19 @@ def test_autograd_imports_only_at_module_level():
 def test_the_cycle_check_can_fail():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_the_documented_reading_order_is_bottom_up():
+    """autograd's docstring lists its modules in reading order: each imports only earlier ones,
+    and every module is listed."""
+    import re
+
+    import autograd
+
+    text = autograd.__doc__.split("Reading order", 1)[1].split("Apart from the engine", 1)[0]
+    order = re.findall(r"``(\w+)``", text)
+    graph, _ = autograd_imports()
+    for i, module in enumerate(order):
+        earlier = set(order[:i])
+        assert graph[module] <= earlier, f"{module} imports {sorted(graph[module] - earlier)}"
+    assert set(order) | {"atomic"} == set(graph)
