@@ -10,13 +10,15 @@ Reading order, from the bottom up (each module imports only those before it):
 ``generic`` (math on floats, arrays and nodes), ``primitives`` and ``array_ops`` (the ops and
 their derivative rules), ``anomaly``, ``function``, ``fastpath`` (the float specialisation),
 ``backprop`` (the chain rule), ``differentiable``, ``value``, ``tensor``, ``functional``,
-``interop``, ``numerical`` and ``forward_mode``. Apart from the engine, ``atomic`` writes files
-atomically for nn and viz.
+``interop``, ``numerical``, ``forward_mode`` and ``derivative_check`` (a derivative worked out by
+hand, checked against the engine's). Apart from the engine, ``atomic`` writes files atomically
+for nn and viz.
 """
 
 from .arrays import unbroadcast
 from .atomic import atomic_write, atomic_write_bytes, atomic_write_text
 from .backprop import backward, backward_order, grad, input_grads, topological_order
+from .derivative_check import DerivativeReport, check_derivative
 from .differentiable import activation
 from .forward_mode import jvp
 from .function import Context, Function
@@ -40,10 +42,10 @@ from .value import Value
 
 __all__ = [
     "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
-    "GradcheckReport", "Node",
+    "DerivativeReport", "GradcheckReport", "Node",
     "Op", "Tensor", "Value", "activation", "activation_table", "affine", "as_tensor",
     "atomic_write", "atomic_write_bytes",
-    "atomic_write_text", "backward", "backward_order", "concatenate",
+    "atomic_write_text", "backward", "backward_order", "check_derivative", "concatenate",
     "detect_anomaly", "enable_grad", "grad", "gradcheck", "input_grads", "is_anomaly_enabled",
     "is_grad_enabled", "jvp",
     "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",
