@@ -51,11 +51,18 @@ def execute(
 ) -> nbformat.NotebookNode:
     """Execute the notebook at ``path`` in ``workdir`` (files it writes go there) and return it
     with its outputs. ``seed=None`` runs it as committed."""
-    from nbclient import NotebookClient
-
     nb = nbformat.read(path, as_version=4)
     if seed is not None:
         nb = with_seed(nb, seed)
+    return execute_notebook(nb, workdir, timeout)
+
+
+def execute_notebook(
+    nb: nbformat.NotebookNode, workdir: pathlib.Path, timeout: int = 300
+) -> nbformat.NotebookNode:
+    """Execute ``nb`` (in place) in ``workdir`` and return it with its outputs."""
+    from nbclient import NotebookClient
+
     NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
     ).execute()

@@ -20,13 +20,19 @@ import pytest
 from notebook_runner import PARAMETERS_TAG, execute, parameters_cells
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+# the exercise notebooks are run by tests/test_exercises.py (solved and as committed); their
+# randomness follows the same rule
+EXERCISES = sorted(
+    (pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "exercises").glob("*.ipynb")
+)
 OTHER_SEED = int(os.environ.get("GRADBOOK_NOTEBOOK_SEED", "1"))
 
-# Code that draws random numbers: explicit generators and seeds, and the constructors that
-# initialise weights at random.
+# Code that draws random numbers: explicit generators and seeds, shuffling, and the
+# constructors that initialise weights at random (a Perceptron starts from zeros unless given a
+# seed, and visits the samples in order unless told to shuffle).
 RANDOM = re.compile(
-    r"\brandom\b|\brng\b|default_rng|\bseed\b|manual_seed|\b(?:MLP|Neuron|Layer|Linear|mlp|"
-    r"Dropout|Perceptron|Maxout|PReLU)\("
+    r"\brandom\b|\brng\b|default_rng|\bseed\b|manual_seed|shuffle\s*=\s*True|"
+    r"\b(?:MLP|Neuron|Layer|Linear|mlp|Dropout|Maxout|PReLU)\("
 )
 
 
@@ -48,7 +54,7 @@ def test_committed_notebook_has_no_outputs(path):
             )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + EXERCISES, ids=lambda p: p.parent.name + "/" + p.stem)
 def test_randomness_comes_from_one_seed_parameter(path):
     """A notebook that draws random numbers has exactly one ``parameters`` cell, which sets
     ``seed = 0``, and nothing random runs before it."""
