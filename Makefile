@@ -84,16 +84,17 @@ make_venv() {
 }
 endef
 
-.PHONY: help venv dot chromium demo test lint notebooks bench clean distclean
+.PHONY: help venv dot cjkfont chromium demo test lint notebooks bench clean distclean
 
 help:
 	@echo "make demo       bootstrap .venv and Graphviz, then run 'gradbook demo'"
 	echo "make test       bootstrap, then ruff check, mypy and pytest (what CI runs: .ci/run)"
 	echo "make lint       ruff check ."
-	echo "make notebooks  open the course in JupyterLab (if installed in .venv)"
+	echo "make notebooks  open the course and the exercises in JupyterLab (installed on first use)"
 	echo "make bench      benchmarks against micrograd and PyTorch, in a separate .bench-venv"
 	echo "make venv       create .venv and install gradbook with its test extras (idempotent)"
 	echo "make dot        make sure Graphviz's 'dot' is installed"
+	echo "make cjkfont    make sure a Chinese font is installed (plots and graphs in Chinese)"
 	echo "make chromium   make sure Chromium is installed (the explore page's browser tests)"
 	echo "make clean      remove caches, build outputs and gradbook-demo/"
 	echo "make distclean  clean, and remove .venv and .bench-venv"
@@ -107,8 +108,8 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(HELPERS)
 	make_venv $(VENV)
-	echo ">> installing gradbook (editable) with its test extras into $(VENV)"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	echo ">> installing gradbook (editable) with its test and export extras into $(VENV)"
+	$(BIN)/python -m pip install --quiet -e ".[test,export]"
 	echo "$(PKGS)" > $@
 
 dot:
@@ -126,6 +127,26 @@ dot:
 	echo "  macOS:          brew install graphviz" >&2
 	echo "  conda:          conda install -c conda-forge graphviz" >&2
 	echo "  Windows:        winget install graphviz   (then add its bin folder to PATH)" >&2
+	echo "then run make again." >&2
+	exit 1
+
+# Chinese text in plots and graph drawings (the Chinese course, lang="zh") needs a font with
+# Chinese glyphs; without one, matplotlib draws empty boxes.
+cjkfont:
+	@if command -v fc-list >/dev/null 2>&1 && [ -n "$$(fc-list :lang=zh family)" ]; then exit 0; fi
+	$(HELPERS)
+	if can_apt; then
+		apt_install fonts-noto-cjk fontconfig
+		if [ -n "$$(fc-list :lang=zh family 2>/dev/null)" ]; then exit 0; fi
+		echo "error: fonts-noto-cjk was installed but fontconfig lists no Chinese font" >&2
+		exit 1
+	fi
+	echo "error: no font with Chinese glyphs is installed, and one cannot be installed here" >&2
+	echo "automatically (that needs apt-get as root or with passwordless sudo). Plots and graph" >&2
+	echo "drawings in Chinese need one. Install it with:" >&2
+	echo "  Debian/Ubuntu:  sudo apt-get install fonts-noto-cjk" >&2
+	echo "  Fedora/RHEL:    sudo dnf install google-noto-sans-cjk-fonts" >&2
+	echo "  macOS:          brew install --cask font-noto-sans-cjk" >&2
 	echo "then run make again." >&2
 	exit 1
 
@@ -151,13 +172,13 @@ chromium:
 
 # --- the two main commands ----------------------------------------------------------------
 
-demo: venv dot
+demo: venv dot cjkfont
 	@$(BIN)/gradbook demo
 
-test: venv dot chromium
+test: venv dot cjkfont chromium
 	@echo ">> ruff check ."
 	$(BIN)/ruff check .
-	# the files and settings are in pyproject.toml's [tool.mypy]: autograd/ and nn/
+	# the files and settings are in pyproject.toml's [tool.mypy]: autograd/, nn/, the exercise checks and the CLI messages
 	echo ">> mypy"
 	$(BIN)/mypy
 	echo ">> pytest -n auto --dist worksteal $(PYTEST_ARGS)"
@@ -173,15 +194,17 @@ lint: venv
 
 # --- extras -------------------------------------------------------------------------------
 
-notebooks: venv dot
-	@if [ -x $(BIN)/jupyter-lab ]; then
-		exec $(BIN)/jupyter-lab --notebook-dir="$$( [ -d notebooks ] && echo notebooks || echo . )"
+notebooks: venv dot cjkfont
+	@if [ ! -x $(BIN)/jupyter-lab ]; then
+		echo ">> installing JupyterLab into $(VENV) (once; the tests do not need it)"
+		$(BIN)/python -m pip install --quiet -e ".[notebooks]" || {
+			echo "could not install JupyterLab: run '$(BIN)/python -m pip install jupyterlab'," >&2
+			echo "then 'make notebooks' again" >&2
+			exit 1
+		}
 	fi
-	echo "JupyterLab is not installed in $(VENV) (the tests do not need it). Install it with:" >&2
-	echo "  $(BIN)/python -m pip install jupyterlab" >&2
-	echo "then run 'make notebooks' again. To run every notebook top to bottom without it:" >&2
-	echo "  $(BIN)/python -m pytest --nbmake notebooks/" >&2
-	exit 1
+	# root is usual inside containers, where JupyterLab refuses to start without --allow-root
+	exec $(BIN)/jupyter-lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 # A separate environment, so that micrograd and torch never become project dependencies.
 $(BENCH_STAMP): pyproject.toml

@@ -6,7 +6,7 @@ Primitive ops are declared once, with their derivative rules, in :mod:`autograd.
 and :mod:`autograd.array_ops`; :class:`Function` lets you add your own.
 
 Reading order, from the bottom up (each module imports only those before it):
-``grad_mode``, ``numerics``, ``arrays``, ``node`` (storage), ``op`` (the registry),
+``grad_mode``, ``language``, ``numerics``, ``arrays``, ``node`` (storage), ``op`` (the registry),
 ``generic`` (math on floats, arrays and nodes), ``primitives`` and ``array_ops`` (the ops and
 their derivative rules), ``anomaly``, ``function``, ``fastpath`` (the float specialisation),
 ``backprop`` (the chain rule), ``differentiable``, ``value``, ``tensor``, ``functional``,
@@ -33,6 +33,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .interop import array_function as _array_function  # noqa: F401 - numpy's protocols
+from .language import LANGUAGES, check_language, default_language
 from .node import Node, zero_grad
 from .numerical import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .op import OPS, Op, activation_table, primitive
@@ -41,13 +42,12 @@ from .tensor import Tensor, as_tensor, concatenate, stack, where
 from .value import Value
 
 __all__ = [
-    "GELU_APPROXIMATIONS", "OPS", "AnomalyError", "Context", "Function", "GradcheckError",
-    "DerivativeReport", "GradcheckReport", "Node",
-    "Op", "Tensor", "Value", "activation", "activation_table", "affine", "as_tensor",
-    "atomic_write", "atomic_write_bytes",
-    "atomic_write_text", "backward", "backward_order", "check_derivative", "concatenate",
-    "detect_anomaly", "enable_grad", "grad", "gradcheck", "input_grads", "is_anomaly_enabled",
-    "is_grad_enabled", "jvp",
-    "maximum", "minimum", "no_grad", "numerical_grad", "primitive", "set_grad_enabled", "stack",
-    "sum_values", "topological_order", "unbroadcast", "where", "zero_grad",
+    "AnomalyError", "Context", "DerivativeReport", "Function", "GELU_APPROXIMATIONS",
+    "GradcheckError", "GradcheckReport", "LANGUAGES", "Node", "OPS", "Op", "Tensor", "Value",
+    "activation", "activation_table", "affine", "as_tensor", "atomic_write", "atomic_write_bytes",
+    "atomic_write_text", "backward", "backward_order", "check_derivative", "check_language",
+    "concatenate", "default_language", "detect_anomaly", "enable_grad", "grad", "gradcheck",
+    "input_grads", "is_anomaly_enabled", "is_grad_enabled", "jvp", "maximum", "minimum", "no_grad",
+    "numerical_grad", "primitive", "set_grad_enabled", "stack", "sum_values", "topological_order",
+    "unbroadcast", "where", "zero_grad",
 ]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .backprop import grad, input_grads
+from .language import check_language, pad
 from .value import Value
 
 #: Relative and absolute tolerance between the learner's numbers and the engine's.
@@ -42,6 +43,7 @@ class DerivativeReport:
     points: list[tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]]
     diagnosis: str = ""
     names: tuple[str, ...] = field(default_factory=tuple)
+    lang: str = "en"
 
     def __bool__(self) -> bool:
         return self.ok
@@ -52,13 +54,14 @@ class DerivativeReport:
         return sorted(self.points, key=lambda r: -_error(r[1], r[2]))[:k]
 
     def __str__(self) -> str:
+        t = TEXT[check_language(self.lang)]
         n = len(self.points)
         if self.ok:
-            return f"right at all {n} points"
+            return t["right"].format(n=n)
         wrong = sum(1 for _, yours, engine in self.points if _error(yours, engine) > 0)
-        lines = [f"wrong at {wrong} of {n} points" + (f": {self.diagnosis}" if self.diagnosis
-                                                      else "")]
-        lines.append(f"{'at':>24} {'yours':>24} {'engine':>24}")
+        lines = [t["wrong"].format(wrong=wrong, n=n) + (t["colon"] + self.diagnosis
+                                                        if self.diagnosis else "")]
+        lines.append(" ".join(pad(t[h], 24, right=True) for h in ("at", "yours", "engine")))
         for inputs, yours, engine in self.worst():
             lines.append(f"{_fmt(inputs):>24} {_fmt(yours):>24} {_fmt(engine):>24}")
         return "\n".join(lines)
@@ -66,7 +69,7 @@ class DerivativeReport:
 
 def check_derivative(
     f: Callable[..., Any], df: Callable[..., Any], domain: Any = (-3.0, 3.0), n: int = 50,
-    seed: int = 0,
+    seed: int = 0, lang: str = "en",
 ) -> DerivativeReport:
     """Compare ``df``, a derivative of ``f`` derived by hand, with the engine's gradient.
 
@@ -77,8 +80,10 @@ def check_derivative(
     input) with ``seed``, plus the kinks of the op ``f`` applies to its input (one input only).
 
     Returns a :class:`DerivativeReport`: truthy when right within a relative 1e-6 everywhere;
-    otherwise its text gives the worst points and, when it can tell, the likely mistake.
+    otherwise its text gives the worst points and, when it can tell, the likely mistake
+    (in Chinese with ``lang="zh"``).
     """
+    check_language(lang)
     k = _arity(f)
     bounds = _bounds(domain, k)
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
@@ -92,49 +97,84 @@ def check_derivative(
         yours = _as_tuple(df(*p), k, p)
         rows.append((p, yours, _engine(f, p)))
     ok = all(_error(yours, engine) == 0 for _, yours, engine in rows)
-    report = DerivativeReport(ok, rows)
+    report = DerivativeReport(ok, rows, lang=lang)
     if not ok:
-        report.diagnosis = _diagnose(f, rows, kinks, k)
+        report.diagnosis = _diagnose(f, rows, kinks, k, TEXT[lang])
     return report
 
 
 # -- diagnosis ---------------------------------------------------------------------------------
 
+#: The report's words, by language.
+TEXT = {
+    "en": {
+        "right": "right at all {n} points", "wrong": "wrong at {wrong} of {n} points",
+        "colon": ": ", "at": "at", "yours": "yours", "engine": "engine",
+        "sign": "the sign is flipped: your derivative is minus the right one",
+        "large": "{c}× too large", "small": "{c}× too small",
+        "half": ": did you forget the ½ of the loss (d/dx ½u² = u·u')?",
+        "two": ": a factor 2 is missing (d/dx u² = 2u·u')",
+        "factor": "off by a constant factor, {text}",
+        "kink": ("right except at the kink x = {at}, where the derivative is a convention: use "
+                 "the value the engine takes there (relu'(0) = 0, for one)"),
+        "partial": "wrong in the partial derivative(s) with respect to input(s) {inputs}",
+        "above": "right for x > {x} only: wrong for x ≤ {x}",
+        "below": "right for x < {x} only: wrong for x ≥ {x}",
+        "chain": ("a chain-rule factor is missing: your derivative is the outer function's "
+                  "alone; multiply by the derivative of the inner function"),
+    },
+    "zh": {
+        "right": "在全部 {n} 个点上都正确", "wrong": "在 {n} 个点中有 {wrong} 个不对",
+        "colon": "：", "at": "位置", "yours": "你的结果", "engine": "引擎",
+        "sign": "符号反了：你的导数正好是正确导数的相反数",
+        "large": "大了 {c} 倍", "small": "小了 {c} 倍",
+        "half": "：是不是忘了损失前面的 ½（d/dx ½u² = u·u′）？",
+        "two": "：少了一个因子 2（d/dx u² = 2u·u′）",
+        "factor": "差了一个常数因子，{text}",
+        "kink": ("除了折点 x = {at} 以外都正确；折点处的导数是一种约定：请用引擎在那里取的值"
+                 "（例如 relu′(0) = 0）"),
+        "partial": "对输入 {inputs} 的偏导数不对",
+        "above": "只在 x > {x} 时正确：x ≤ {x} 时不对",
+        "below": "只在 x < {x} 时正确：x ≥ {x} 时不对",
+        "chain": "链式法则少了一个因子：你的导数只是外层函数的导数，还要乘以内层函数的导数",
+    },
+}
 
-def _diagnose(f: Callable[..., Any], rows: list, kinks: list[float], k: int) -> str:
+
+def _diagnose(f: Callable[..., Any], rows: list, kinks: list[float], k: int,
+              t: dict[str, str]) -> str:
     ratios = [y / e for _, yours, engine in rows for y, e in zip(yours, engine)
               if abs(e) > 1e-6 and math.isfinite(y / e)]
     if ratios and all(_close(r, -1.0) for r in ratios):
-        return "the sign is flipped: your derivative is minus the right one"
+        return t["sign"]
     if ratios and all(_close(r, ratios[0]) for r in ratios) and not _close(ratios[0], 1.0):
         c = ratios[0]
-        text = f"{c:.4g}× too large" if abs(c) > 1 else f"{1 / c:.4g}× too small"
+        text = (t["large"].format(c=f"{c:.4g}") if abs(c) > 1
+                else t["small"].format(c=f"{1 / c:.4g}"))
         if _close(c, 2.0):
-            text += ": did you forget the ½ of the loss (d/dx ½u² = u·u')?"
+            text += t["half"]
         elif _close(c, 0.5):
-            text += ": a factor 2 is missing (d/dx u² = 2u·u')"
-        return f"off by a constant factor, {text}"
+            text += t["two"]
+        return t["factor"].format(text=text)
     wrong = [p for p, yours, engine in rows if _error(yours, engine) > 0]
     if kinks and all(any(abs(p[0] - kink) < 1e-12 for kink in kinks) for p in wrong):
         at = ", ".join(f"{p[0]:g}" for p in wrong)
-        return (f"right except at the kink x = {at}, where the derivative is a convention: "
-                "use the engine's (for relu'(0) and step'(0), 0)")
+        return t["kink"].format(at=at)
     if k == 1:
-        where = _where(rows)
+        where = _where(rows, t)
         if where:
             return where
-        chain = _missing_inner_factor(f, rows)
+        chain = _missing_inner_factor(f, rows, t)
         if chain:
             return chain
     if k > 1:
         bad = sorted({i for _, yours, engine in rows for i, (y, e) in enumerate(zip(yours, engine))
                       if not _close(y, e)})
-        return "wrong in the partial derivative(s) with respect to input(s) " + ", ".join(
-            f"#{i}" for i in bad)
+        return t["partial"].format(inputs=", ".join(f"#{i}" for i in bad))
     return ""
 
 
-def _where(rows: list) -> str:
+def _where(rows: list, t: dict[str, str]) -> str:
     """For one input: the part of the domain where ``df`` is wrong, if it is right elsewhere."""
     marked = sorted((p[0], _error(yours, engine) > 0) for p, yours, engine in rows)
     wrong = [x for x, bad in marked if bad]
@@ -142,21 +182,20 @@ def _where(rows: list) -> str:
     if not right or not wrong:
         return ""
     if max(wrong) < min(right):
-        return f"right for x > {max(wrong):.3g} only: wrong for x ≤ {max(wrong):.3g}"
+        return t["above"].format(x=f"{max(wrong):.3g}")
     if min(wrong) > max(right):
-        return f"right for x < {min(wrong):.3g} only: wrong for x ≥ {min(wrong):.3g}"
+        return t["below"].format(x=f"{min(wrong):.3g}")
     return ""
 
 
-def _missing_inner_factor(f: Callable[..., Any], rows: list) -> str:
+def _missing_inner_factor(f: Callable[..., Any], rows: list, t: dict[str, str]) -> str:
     """``df`` equals the product of the local derivatives along the recorded chain from the
     output down to, but without, the innermost op: the chain rule's last factor is missing."""
     for p, yours, _ in rows:
         outer = _outer_derivative(f, p[0])
         if outer is None or not _close(yours[0], outer):
             return ""
-    return ("a chain-rule factor is missing: your derivative is the outer function's alone; "
-            "multiply by the derivative of the inner function")
+    return t["chain"]
 
 
 def _outer_derivative(f: Callable[..., Any], x: float) -> float | None:

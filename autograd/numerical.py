@@ -22,6 +22,7 @@ import numpy as np
 
 from .backprop import grad as _grad
 from .grad_mode import no_grad
+from .language import check_language, pad, width
 from .node import Node
 from .tensor import Tensor
 from .value import Value
@@ -150,6 +151,19 @@ def _difference(evaluate: Callable[[list], float], raws: list, i: int,
     return (f0 - shifted(-eps)) / eps
 
 
+#: The words of a gradcheck report, by language.
+REPORT_TEXT = {
+    "en": {"input": "input", "analytic": "analytic", "numeric": "numeric", "abs err": "abs err",
+           "rel err": "rel err", "ok": "ok", "yes": "yes", "NO": "NO",
+           "passed": "gradcheck passed", "FAILED": "gradcheck FAILED",
+           "no gradient": "f = {value!r} at these inputs: there is no gradient to check"},
+    "zh": {"input": "输入", "analytic": "解析梯度", "numeric": "数值梯度", "abs err": "绝对误差",
+           "rel err": "相对误差", "ok": "通过", "yes": "是", "NO": "否",
+           "passed": "梯度检验通过", "FAILED": "梯度检验失败",
+           "no gradient": "f 在这些输入处等于 {value!r}：没有梯度可以检验"},
+}
+
+
 class GradcheckError(AssertionError):
     """The engine's gradient and the numerical one disagree; ``.report`` has the details."""
 
@@ -173,22 +187,26 @@ class GradcheckReport:
     rtol: float = 1e-3
     ok: bool = True
     value: float = 0.0
+    lang: str = "en"
 
     def __bool__(self) -> bool:
         return self.ok
 
     def __str__(self) -> str:
-        head = (f"{'input':<16}{'analytic':>14}{'numeric':>14}{'abs err':>12}{'rel err':>12}  ok")
-        lines = [head, "-" * len(head)]
+        t = REPORT_TEXT[check_language(self.lang)]
+        # a Chinese character takes two columns: pad by display width, not by characters
+        head = (pad(t["input"], 16) + pad(t["analytic"], 14, True) + pad(t["numeric"], 14, True)
+                + pad(t["abs err"], 12, True) + pad(t["rel err"], 12, True) + "  " + t["ok"])
+        lines = [head, "-" * width(head)]
         for r in self.rows:
             lines.append(
                 f"{r['input']:<16}{r['analytic']:>14.6g}{r['numeric']:>14.6g}"
-                f"{r['abs_err']:>12.3g}{r['rel_err']:>12.3g}  {'yes' if r['ok'] else 'NO'}"
+                f"{r['abs_err']:>12.3g}{r['rel_err']:>12.3g}  {t['yes'] if r['ok'] else t['NO']}"
             )
         lines += [r["problem"] for r in self.rows if r.get("problem")]
         if not np.isfinite(self.value):
-            lines.append(f"f = {self.value!r} at these inputs: there is no gradient to check")
-        verdict = "gradcheck passed" if self.ok else "gradcheck FAILED"
+            lines.append(t["no gradient"].format(value=self.value))
+        verdict = t["passed"] if self.ok else t["FAILED"]
         lines.append(f"{verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
         return "\n".join(lines)
 
@@ -203,6 +221,7 @@ def gradcheck(
     rtol: float = 1e-3,
     method: str = "central",
     raise_exception: bool = True,
+    lang: str = "en",
 ) -> GradcheckReport:
     """Compare the engine's gradient of ``f`` at ``inputs`` with central differences.
 
@@ -211,8 +230,9 @@ def gradcheck(
     side is a failure with its own message. ``eps`` must be finite and > 0, ``atol`` and
     ``rtol`` finite and >= 0 (ValueError otherwise). Returns a :class:`GradcheckReport` (a
     per-input table); raises :class:`GradcheckError` with that table when the check fails and
-    ``raise_exception`` is true.
+    ``raise_exception`` is true. ``lang="zh"`` writes the table's words in Chinese.
     """
+    check_language(lang)
     eps = _check_eps(eps)
     atol = _check_tolerance(atol, "atol")
     rtol = _check_tolerance(rtol, "rtol")
@@ -228,7 +248,7 @@ def gradcheck(
     value = _scalar_output(out)
     analytic = _grad(out, nodes, allow_unused=True)
     numeric = numerical_grad(f, list(raws), eps=eps, method=method)
-    report = GradcheckReport(atol=atol, rtol=rtol, value=value)
+    report = GradcheckReport(atol=atol, rtol=rtol, value=value, lang=lang)
     for i, (item, a, n) in enumerate(zip(items, analytic, numeric)):
         name = getattr(item, "label", "") or f"#{i}"
         a = np.zeros_like(n) if a is None else np.asarray(a, dtype=np.float64)

@@ -5,12 +5,30 @@ Examples::
     gradbook --version
     gradbook demo                  # one neuron, forward and backward, graph in gradbook-demo/
     gradbook demo --out /tmp/gb    # same, writing into /tmp/gb
+    gradbook --lang zh demo        # in Chinese (the default follows the locale: LANG=zh_CN...)
+    gradbook train --data csv:points.csv --out run        # run/model.npz + run/model.json
+    gradbook export run -o model.onnx                     # raw feature rows in, scores out
+    gradbook export run -o model.safetensors              # PyTorch's names, + model.json
+    gradbook predict run --data csv:new.csv -o pred.csv   # one prediction per row
+
+``train`` writes beside ``model.npz`` its record, ``model.json``: plain JSON
+(``{"format": "gradbook-model", "version": 1, "engine", "sizes", "activation", "dropout",
+"task", "loss", "classes", "features", "standardize": {"mean", "std"}, "weights"}``) from which
+``export`` and ``predict`` rebuild the model (:func:`gradbook.jobs.load_trained`). The ONNX
+graph ``export`` writes includes the standardisation ``train`` applied: it takes the raw
+feature rows. ``predict`` writes only its CSV to standard output (messages go to standard
+error), so it can be piped.
 
 Every error is one line on standard error, never a traceback. Exit codes: 0 success; 1 the
 command ran and failed (a gradient check that does not pass, training that diverged, Graphviz
 missing or failing, an internal error); 2 bad input (options, expressions, data files, output
 paths); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Set GRADBOOK_DEBUG=1 to see the
 traceback of an internal error.
+
+``--lang {en,zh}`` (before or after the subcommand) sets the language of every message and
+output (gradcheck's table, graph legends); by default it follows the locale
+(:func:`autograd.default_language`). The words are in :mod:`gradbook.messages`, which says what
+stays English.
 """
 
 from __future__ import annotations
@@ -19,13 +37,16 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from autograd import LANGUAGES, default_language
 from gradbook import __version__
+from gradbook.messages import language, say, set_language
 
 DEMO_DIR = "gradbook-demo"
 
@@ -39,13 +60,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     except JobError as e:
         raise UsageError(str(e)) from None
     out = Path(args.out)
-    print(f"\nfinal training accuracy {result['accuracy']:.0%}, loss {result['loss']:.4f}")
-    print(f"written to {out.resolve()}:")
+    print()
+    print(say("final training accuracy {accuracy:.0%}, loss {loss:.4f}",
+              accuracy=result["accuracy"], loss=result["loss"]))
+    print(say("written to {path}:", path=out.resolve()))
     for name in result["files"]:
         print(f"  {out / name}")
-    print("next: open neuron.html in a browser to step through backpropagation, look at "
-          "neuron.svg and decision_boundary.png, then the course: notebooks/README.md "
-          "(make notebooks)")
+    course = "notebooks/zh/README.md" if language() == "zh" else "notebooks/README.md"
+    print(say("next: open neuron.html in a browser to step through backpropagation, look at "
+              "neuron.svg and decision_boundary.png, then the course: {course} "
+              "(make notebooks)", course=course))
     return 0 if result["gradcheck"] else 1
 
 
@@ -56,9 +80,11 @@ def _cmd_train(args: argparse.Namespace) -> int:
     try:
         hidden = tuple(int(h) for h in args.hidden.split(",") if h.strip())
     except ValueError:
-        raise UsageError(f"--hidden takes sizes like 16,16, got {args.hidden!r}") from None
+        raise UsageError(say("--hidden takes sizes like 16,16, got {value!r}",
+                             value=args.hidden)) from None
     if any(h < 1 for h in hidden):
-        raise UsageError(f"--hidden sizes must be positive, got {args.hidden!r}")
+        raise UsageError(say("--hidden sizes must be positive, got {value!r}",
+                             value=args.hidden))
     cfg = TrainConfig(
         data=args.data, hidden=hidden, activation=args.activation, engine=args.engine,
         loss=args.loss, optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
@@ -71,11 +97,83 @@ def _cmd_train(args: argparse.Namespace) -> int:
     try:
         summary = train(cfg)
     except NonFiniteLossError as e:
-        raise CommandFailed(f"{e}; nothing was written") from None
+        raise CommandFailed(say("{error}; nothing was written", error=e)) from None
     except (JobError, FileNotFoundError, ValueError, ImportError) as e:
         raise UsageError(str(e).splitlines()[0] if str(e) else repr(e)) from None
     out = Path(args.out)
-    print(f"written to {out.resolve()}: " + ", ".join(summary["files"]) + ", summary.json")
+    print(say("written to {path}: {files}", path=out.resolve(),
+              files=", ".join([*summary["files"], "summary.json"])))
+    return 0
+
+
+def _new_file(path_text: str, force: bool) -> Path:
+    """The file ``-o`` names (see :func:`_output_file`), refused when it exists unless
+    ``force``."""
+    path = _output_file(path_text)
+    if (path.exists() or path.is_symlink()) and not force:
+        raise UsageError(say("{path} exists; use --force to replace it", path=path_text))
+    return path
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Write a trained model as an ONNX graph or as safetensors weights (with its record)."""
+    from gradbook.jobs import EXPORT_SUFFIXES, JobError, export_model, load_trained
+
+    out = Path(args.output).expanduser()
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        raise UsageError(say("cannot tell what to write from the suffix of {path}: use .onnx "
+                             "(the graph) or .safetensors (the weights)", path=args.output))
+    targets = [out] if out.suffix.lower() == ".onnx" else [out, out.with_suffix(".json")]
+    for target in targets:
+        _new_file(str(target), args.force)
+    from nn.onnx import ExportError
+
+    try:
+        trained = load_trained(args.model)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        written = export_model(trained, out, dtype=args.dtype)
+    except ImportError as e:  # onnx or safetensors missing: like Graphviz, exit 1
+        raise CommandFailed(str(e).splitlines()[0]) from None
+    except ExportError as e:
+        raise UsageError(say("cannot export {model}: {error}", model=args.model,
+                             error=str(e).splitlines()[0])) from None
+    except JobError as e:
+        raise UsageError(str(e)) from None
+    if out.suffix.lower() == ".onnx":
+        print(say("ONNX graph written to {path}: input {features} raw features per row, "
+                  "output the model's {outputs} scores, {dtype}", path=written[0],
+                  features=trained.features, outputs=trained.record["sizes"][-1],
+                  dtype=args.dtype))
+    else:
+        print(say("weights written to {path}, their record to {record}", path=written[0],
+                  record=written[1]))
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    """Print one prediction per row of --data (CSV), or write them to -o."""
+    from gradbook.jobs import JobError, load_rows, load_trained, predictions_csv
+
+    target = _new_file(args.output, args.force) if args.output else None
+    try:
+        trained = load_trained(args.model)
+        X, _ = load_rows(args.data, trained.features, seed=args.seed, samples=args.samples)
+        predictions = trained.predict(X)
+    except (JobError, FileNotFoundError) as e:
+        raise UsageError(str(e).splitlines()[0] if str(e) else repr(e)) from None
+    except ValueError as e:  # standardising overflows float64
+        raise UsageError(str(e).splitlines()[0]) from None
+    text = predictions_csv(predictions)
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    from autograd import atomic_write_text
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, text)
+    print(say("{count} predictions written to {path}", count=len(predictions), path=target),
+          file=sys.stderr)
     return 0
 
 
@@ -96,14 +194,15 @@ def _output_file(path_text: str) -> Path:
     a folder that is not writable."""
     path = Path(path_text).expanduser()
     if path.is_dir():
-        raise UsageError(f"-o names a folder, not a file: {path_text}")
+        raise UsageError(say("-o names a folder, not a file: {path}", path=path_text))
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise UsageError(f"cannot write {path_text}: {folder} is not a folder")
+        raise UsageError(say("cannot write {path}: {folder} is not a folder", path=path_text,
+                             folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path_text}: permission denied")
+        raise UsageError(say("cannot write {path}: permission denied", path=path_text))
     return path
 
 
@@ -125,7 +224,8 @@ def _cmd_graph(args: argparse.Namespace) -> int:
     f, values = _variables(args.assignments, args.expression)
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() or "svg")
     if fmt not in ("svg", "png", "pdf"):
-        raise UsageError(f"unknown output format {fmt!r}; use svg, png or pdf")
+        raise UsageError(say("unknown output format {format!r}; use svg, png or pdf",
+                             format=fmt))
     target = _output_file(args.output)
     leaves = [Value(v, label=k) for k, v in values.items()]
     out = _evaluate(f, leaves)
@@ -141,10 +241,11 @@ def _cmd_graph(args: argparse.Namespace) -> int:
 
     try:
         path = render_graph(out, target, format=fmt, rankdir=args.rankdir,
-                            show_grad=not args.no_grad)
+                            show_grad=not args.no_grad, lang=language())
     except OSError as e:
-        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
-    print(f"graph written to {path}")
+        raise UsageError(say("cannot write {path}: {reason}", path=args.output,
+                             reason=e.strerror or e)) from None
+    print(say("graph written to {path}", path=path))
     return 0
 
 
@@ -177,11 +278,13 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         print(f"gradbook: {e}", file=sys.stderr)
         return 1
     except OSError as e:
-        raise UsageError(f"cannot write {args.output!r}: {e.strerror or e}") from None
+        raise UsageError(say("cannot write {path!r}: {reason}", path=args.output,
+                             reason=e.strerror or e)) from None
     print(f"{args.expression} = {out.data:.6g}")
     for leaf in leaves:
         print(f"  d/d{leaf.label} = {page.grads.get(leaf, 0.0):.6g}")
-    print(f"page written to {path} ({len(page)} steps): open it in a browser")
+    print(say("page written to {path} ({steps} steps): open it in a browser", path=path,
+              steps=len(page)))
     return 0
 
 
@@ -191,15 +294,15 @@ def _cmd_gradcheck(args: argparse.Namespace) -> int:
 
     f, values = _variables(args.assignments, args.expression)
     if not values:
-        raise UsageError("give at least one variable, e.g. x=1.3")
+        raise UsageError(say("give at least one variable, e.g. x=1.3"))
     leaves = [Value(v, label=k) for k, v in values.items()]
     if not _evaluate(f, leaves).requires_grad:
-        raise UsageError(f"{args.expression!r} does not depend on {', '.join(values)}: "
-                         "there is no gradient to check")
+        raise UsageError(say("{expression!r} does not depend on {names}: there is no gradient "
+                             "to check", expression=args.expression, names=", ".join(values)))
     try:
         report = gradcheck(f, [Value(v, label=k) for k, v in values.items()], eps=args.eps,
                            atol=args.atol, rtol=args.rtol, method=args.method,
-                           raise_exception=False)
+                           raise_exception=False, lang=language())
     except ValueError as e:  # gradcheck's own checks of eps and the tolerances
         raise UsageError(str(e).splitlines()[0]) from None
     print(report)
@@ -210,16 +313,27 @@ def _number(low: float, *, strict: bool = True, high: float | None = None,
             ) -> Callable[[str], float]:
     """An argparse type: a finite float above ``low`` (``>= low`` unless ``strict``) and below
     ``high``."""
-    rule = f"{'>' if strict else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+
+    def rule(text: str) -> str:
+        if high is None:
+            if strict:
+                return say("must be a finite number > {low:g}, got {text}", low=low, text=text)
+            return say("must be a finite number >= {low:g}, got {text}", low=low, text=text)
+        if strict:
+            return say("must be a finite number > {low:g} and < {high:g}, got {text}", low=low,
+                       high=high, text=text)
+        return say("must be a finite number >= {low:g} and < {high:g}, got {text}", low=low,
+                   high=high, text=text)
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(say("expected a number, got {text!r}",
+                                                 text=text)) from None
         ok = math.isfinite(value) and (value > low if strict else value >= low)
         if not ok or (high is not None and not value < high):
-            raise argparse.ArgumentTypeError(f"must be a finite number {rule}, got {text}")
+            raise argparse.ArgumentTypeError(rule(text))
         return value
 
     return parse
@@ -227,25 +341,68 @@ def _number(low: float, *, strict: bool = True, high: float | None = None,
 
 def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
     """An argparse type: an integer in ``[low, high]``."""
-    rule = f">= {low}" if high is None else f"from {low} to {high:,}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {text}")
+            raise argparse.ArgumentTypeError(say("expected an integer, got {text!r}",
+                                                 text=text)) from None
+        if high is None and value < low:
+            raise argparse.ArgumentTypeError(say("must be an integer >= {low}, got {text}",
+                                                 low=low, text=text))
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(say("must be an integer from {low} to {high:,}, "
+                                                 "got {text}", low=low, high=high, text=text))
         return value
 
     return parse
 
 
+def _argparse_problem(text: str) -> str:
+    """One of argparse's own messages about an argument, in the current language (a message
+    this function does not know is returned as it is)."""
+    if m := re.fullmatch(r"invalid choice: (.*) \(choose from (.*)\)", text):
+        return say("invalid choice: {value} (choose from {choices})", value=m[1], choices=m[2])
+    if m := re.fullmatch(r"invalid (\S+) value: (.*)", text):
+        return say("invalid {type} value: {value}", type=m[1], value=m[2])
+    if text == "expected one argument":
+        return say("expected one argument")
+    if text == "expected at most one argument":
+        return say("expected at most one argument")
+    if text == "expected at least one argument":
+        return say("expected at least one argument")
+    if m := re.fullmatch(r"ignored explicit argument (.*)", text):
+        return say("ignored explicit argument {value}", value=m[1])
+    return text
+
+
+def _argparse_message(message: str) -> str:
+    """An error message of argparse, in the current language."""
+    if m := re.fullmatch(r"argument (.+?): (.*)", message):
+        return say("argument {name}: {problem}", name=m[1], problem=_argparse_problem(m[2]))
+    if m := re.fullmatch(r"the following arguments are required: (.*)", message):
+        return say("the following arguments are required: {names}", names=m[1])
+    if m := re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message):
+        return say("ambiguous option: {option} could match {matches}", option=m[1],
+                   matches=m[2])
+    if m := re.fullmatch(r"unrecognized arguments: (.*)", message):
+        return say("unrecognized arguments: {arguments}", arguments=m[1])
+    return message
+
+
 class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (no usage block before them)."""
+    """argparse, with its errors on one line (no usage block before them), in the current
+    language."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        text = say("{message} (see {prog} --help)", message=_argparse_message(message),
+                   prog=self.prog)
+        self.exit(2, f"{self.prog}: {text}\n")
+
+
+LANG_HELP = ("language of the messages and reports: en or zh (default: from the locale, zh "
+             "when LC_ALL, LC_MESSAGES or LANG starts with zh)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -257,10 +414,16 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default_language(),
+                        help=LANG_HELP)
+    # --lang after the subcommand too; SUPPRESS: absent there, it keeps the value given before
+    common = _ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser(
         "demo",
+        parents=[common],
         help="train micrograd's moons MLP on the scalar engine and draw what it computed",
         description="micrograd's demo on the scalar engine: an MLP(2, [16, 16, 1]) trained on "
         "100 two-moons points with the max-margin loss; writes the model, history, loss curve, "
@@ -278,12 +441,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser(
         "train",
+        parents=[common],
         help="train an MLP on a built-in or your own data set",
         description="Train an MLP with a progress bar, print per-epoch metrics, and write to OUT "
         "the model (model.npz), the history (history.json, history.csv), the loss curve "
         "(loss.png), the decision boundary for 2-D data (decision_boundary.png) and the graph of "
-        "one neuron's forward and backward pass (neuron.svg). Inputs are standardised with the "
-        "training set's mean and deviation. CSV files: numeric columns, the last one the target.",
+        "one neuron's forward and backward pass (neuron.svg), and the record of the model "
+        "(model.json) that gradbook export and gradbook predict read. Inputs are standardised "
+        "with the training set's mean and deviation. CSV files: numeric columns, the last one "
+        "the target.",
         epilog="Examples:\n  gradbook train --data moons --epochs 30\n"
         "  gradbook train --data digits --hidden 256 --optimizer adam --epochs 10\n"
         "  gradbook train --data csv:points.csv --loss mse --engine tensor\n"
@@ -320,8 +486,71 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
     tr.set_defaults(func=_cmd_train)
 
+    ex = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write a trained model as an ONNX graph or as safetensors weights",
+        description="Rebuild the model gradbook train wrote (MODEL: its --out folder, its "
+        "model.npz, or a .safetensors written by this command) and write it to OUT, by "
+        "suffix. .onnx: the graph of the standardisation train applied followed by the model, "
+        "so it takes the raw feature rows (input 'input', shape (batch, features)) and returns "
+        "the model's scores (output 'output': logits or margins for a binary classifier, one "
+        "score per class, or the value); in float32 unless --dtype float64. .safetensors: the "
+        "weights under PyTorch's names (0.weight of shape (out, in), ...) as float64, and their "
+        "record beside it (OUT with .json: the sizes, the activation, the classes, the "
+        "standardisation), which gradbook predict reads.",
+        epilog="Examples:\n  gradbook train --data csv:points.csv --out run\n"
+        "  gradbook export run -o model.onnx\n"
+        "  gradbook export run/model.npz -o model.onnx --dtype float64 --force\n"
+        "  gradbook export run -o model.safetensors     # also writes model.json\n"
+        "  python -c \"import onnxruntime as ort, numpy as np; "
+        "s = ort.InferenceSession('model.onnx'); "
+        "print(s.run(None, {'input': np.array([[1000.5, 998.2]], np.float32)}))\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("model", metavar="MODEL",
+                    help="gradbook train's --out folder, its model.npz, or a .safetensors with "
+                    "its .json beside it")
+    ex.add_argument("-o", "--output", required=True, metavar="OUT",
+                    help="the file to write: .onnx or .safetensors")
+    ex.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                    help="the ONNX graph's number type (float32)")
+    ex.add_argument("--force", action="store_true", help="replace OUT (and its .json) if it "
+                    "exists")
+    ex.set_defaults(func=_cmd_export)
+
+    pr = sub.add_parser(
+        "predict",
+        parents=[common],
+        help="print a trained model's prediction for each row of a data set",
+        description="Rebuild the model gradbook train wrote (MODEL as for gradbook export), "
+        "standardise the rows of --data as train did, run the model and write one prediction "
+        "per row as CSV, with the header 'prediction': a classifier's class (the label as in "
+        "the training data), a regression's value. Only the CSV goes to standard output (or to "
+        "-o FILE), so it can be piped. A CSV file may have the model's number of feature "
+        "columns, or one more, the last a target, which is ignored.",
+        epilog="Examples:\n  gradbook predict run --data csv:new_points.csv\n"
+        "  gradbook predict run/model.npz --data csv:points.csv -o predictions.csv\n"
+        "  gradbook predict model.safetensors --data moons --samples 50 | head",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pr.add_argument("model", metavar="MODEL",
+                    help="gradbook train's --out folder, its model.npz, or a .safetensors with "
+                    "its .json beside it")
+    pr.add_argument("--data", required=True,
+                    help="csv:PATH, or moons, circles, spirals, xor, digits, idx:DIR (its test "
+                    "images)")
+    pr.add_argument("--samples", type=_integer(1, 10_000_000), default=200,
+                    help="size of a generated set (200)")
+    pr.add_argument("--seed", type=_integer(0), default=0, help="seed of a generated set (0)")
+    pr.add_argument("-o", "--output", metavar="FILE", default=None,
+                    help="write the CSV to FILE instead of standard output")
+    pr.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    pr.set_defaults(func=_cmd_predict)
+
     graph = sub.add_parser(
         "graph",
+        parents=[common],
         help="draw the computation graph of an expression with its gradients",
         description="Parse EXPRESSION safely (numbers, variables, + - * / **, and the engine's "
         "functions such as tanh exp log relu sigmoid), run forward and backward, print the "
@@ -340,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser(
         "explore",
+        parents=[common],
         help="write a web page that steps through backpropagation on an expression",
         description="Parse EXPRESSION safely (as for `gradbook graph`) and write one "
         "self-contained HTML page that replays its forward and backward pass node by node, "
@@ -357,6 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "gradcheck",
+        parents=[common],
         help="compare the engine's gradient of an expression with finite differences",
         description="Print the analytic and numerical gradient of EXPRESSION for each variable; "
         "exit with status 1 when they disagree.",
@@ -374,11 +605,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-INSTALL_GRAPHVIZ = (
-    "Graphviz's dot program is not on PATH; install it (Debian/Ubuntu: sudo apt-get install "
-    "graphviz, Fedora: sudo dnf install graphviz, macOS: brew install graphviz, conda: conda "
-    "install -c conda-forge graphviz, Windows: winget install graphviz), check with dot -V"
-)
+def _install_graphviz() -> str:
+    return say("Graphviz's dot program is not on PATH; install it (Debian/Ubuntu: sudo apt-get "
+               "install graphviz, Fedora: sudo dnf install graphviz, macOS: brew install "
+               "graphviz, conda: conda install -c conda-forge graphviz, Windows: winget install "
+               "graphviz), check with dot -V")
+
+
+#: The message for a missing Graphviz, in English.
+INSTALL_GRAPHVIZ = _install_graphviz()
 
 
 def _exit_code(error: Exception) -> tuple[int, str]:
@@ -390,12 +625,13 @@ def _exit_code(error: Exception) -> tuple[int, str]:
     if isinstance(error, (UsageError, ExpressionError)):
         return 2, first
     if isinstance(error, GraphvizNotFoundError):
-        return 1, INSTALL_GRAPHVIZ
+        return 1, _install_graphviz()
     if isinstance(error, (CommandFailed, GraphvizError, GraphTooLargeError)):
         return 1, first
     if isinstance(error, OSError):
         return 2, f"{error.filename or ''}{': ' if error.filename else ''}{error.strerror or first}"
-    return 1, f"internal error: {type(error).__name__}: {first} (GRADBOOK_DEBUG=1 shows more)"
+    return 1, say("internal error: {kind}: {message} (GRADBOOK_DEBUG=1 shows more)",
+                  kind=type(error).__name__, message=first)
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
@@ -416,11 +652,12 @@ def _expression_not_option(parser: argparse.ArgumentParser, argv: list[str] | No
     which the expression parser ignores and which argparse reads as "positional". Known options,
     their values and negative numbers are left alone."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("graph", "explore", "gradcheck"):
+    start = _command_index(parser, argv)
+    if start >= len(argv) or argv[start] not in ("graph", "explore", "gradcheck"):
         return argv
-    actions = _subparser(parser, argv[0])._option_string_actions
-    out, takes_value = argv[:1], False
-    for token in argv[1:]:
+    actions = _subparser(parser, argv[start])._option_string_actions
+    out, takes_value = argv[:start + 1], False
+    for token in argv[start + 1:]:
         if takes_value:
             out.append(token)
             takes_value = False
@@ -437,11 +674,49 @@ def _expression_not_option(parser: argparse.ArgumentParser, argv: list[str] | No
     return out
 
 
+def _global_option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The option of ``parser`` that ``token`` (``--lang``, ``--la=zh``) names, as argparse
+    reads it (a unique prefix of a long option will do)."""
+    name = token.partition("=")[0]
+    actions = parser._option_string_actions
+    if name in actions:
+        return actions[name]
+    found = {a for s, a in actions.items() if name.startswith("--") and s.startswith(name)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _command_index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """The position of the subcommand in ``argv``, after the global options (``--lang zh``)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        action = _global_option(parser, argv[i])
+        takes_value = action is not None and action.nargs != 0 and "=" not in argv[i]
+        i += 2 if takes_value else 1
+    return i
+
+
+def _requested_language(parser: argparse.ArgumentParser, argv: list[str]) -> str:
+    """The language ``--lang`` asks for in ``argv`` (the last one given), else the locale's:
+    read before argparse runs, so that its errors are in that language too."""
+    lang = default_language()
+    command = parser._option_string_actions["--lang"]
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        if token.startswith("--") and _global_option(parser, token) is command:
+            value = token.partition("=")[2] if "=" in token else (argv[i + 1:i + 2] or [""])[0]
+            if value in LANGUAGES:
+                lang = value
+    return lang
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; see the module's docstring for the exit codes."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     command = "gradbook"
     previous = None
+    language_set = set_language(_requested_language(parser, argv))  # for argparse's errors
     try:
         if sys.platform != "win32":
             # In the main thread only (signal's rule); tests may call main() from others.
@@ -450,6 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         args, extra = parser.parse_known_args(_expression_not_option(parser, argv))
         if extra:  # name the subcommand, whose --help lists what it accepts
             _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+        set_language(args.lang)
         if isinstance(getattr(args, "expression", None), str) and args.expression.startswith(" -"):
             args.expression = args.expression[1:]   # the space _expression_not_option added
         if args.command is None:
@@ -458,10 +734,10 @@ def main(argv: list[str] | None = None) -> int:
         command = f"gradbook {args.command}"
         return args.func(args)
     except KeyboardInterrupt:
-        print(f"{command}: interrupted", file=sys.stderr)
+        print(f"{command}: {say('interrupted')}", file=sys.stderr)
         return 130
     except _Terminated:
-        print(f"{command}: terminated", file=sys.stderr)
+        print(f"{command}: {say('terminated')}", file=sys.stderr)
         return 143
     except BrokenPipeError:  # `gradbook ... | head`: the reader left; stop quietly
         with contextlib.suppress(OSError):
@@ -476,6 +752,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        language_set.var.reset(language_set)  # back to the caller's language
 
 
 if __name__ == "__main__":

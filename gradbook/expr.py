@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from autograd import OPS, Op, Value, activation, maximum, minimum
+from gradbook.messages import say
 
 MAX_LENGTH = 10_000
 #: The deepest nesting of parentheses and calls :func:`parse` accepts.
@@ -93,23 +94,54 @@ ARITY: Mapping[str, tuple[int, int]] = _View(1)
 _BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow}
 _SYMBOL = {op: sym for sym, op in _BINOPS.items()}
 
-#: Constructs the grammar leaves out, by their first token: what the error calls them.
-_FORBIDDEN = {
-    ".": "attribute access", "[": "indexing or a list", "]": "indexing or a list",
-    "{": "a dict or a set", "}": "a dict or a set", "'": "a string", '"': "a string",
-    "=": "an assignment", ":=": "an assignment", "==": "a comparison", "!=": "a comparison",
-    "<": "a comparison", ">": "a comparison", "<=": "a comparison", ">=": "a comparison",
-    "!": "a comparison", "//": "operator //", "%": "operator %", "@": "operator @",
-    "&": "operator &", "|": "operator |", "^": "operator ^ (use ** for powers)",
-    "~": "operator ~", "<<": "operator <<", ">>": "operator >>", ":": "a slice or a lambda",
-    ";": "a second statement",
-}
-_KEYWORDS = {
-    "if": "a conditional", "else": "a conditional", "lambda": "a lambda",
-    "and": "and/or/not", "or": "and/or/not", "not": "and/or/not",
-    "for": "a comprehension", "in": "a comprehension", "async": "a comprehension",
-    "await": "await", "yield": "yield",
-}
+
+def _forbidden(token: str) -> str:
+    """What an error calls the construct the grammar leaves out that starts with ``token``
+    (in the current language: built at each call, the language being per invocation)."""
+    if token in ("'", '"'):
+        return say("a string")
+    if token in ("[", "]"):
+        return say("indexing or a list")
+    if token in ("{", "}"):
+        return say("a dict or a set")
+    if token in ("=", ":="):
+        return say("an assignment")
+    if token in ("==", "!=", "<", ">", "<=", ">=", "!"):
+        return say("a comparison")
+    if token == "^":
+        return say("operator ^ (use ** for powers)")
+    if token in ("//", "%", "@", "&", "|", "~", "<<", ">>"):
+        return say("operator {operator}", operator=token)
+    if token == ".":
+        return say("attribute access")
+    if token == ":":
+        return say("a slice or a lambda")
+    if token == ";":
+        return say("a second statement")
+    return say("the character {char!r}", char=token)
+
+
+#: The keywords an expression may not use (see :func:`_keyword_use`).
+_KEYWORDS = frozenset({"if", "else", "lambda", "and", "or", "not", "for", "in", "async",
+                       "await", "yield"})
+
+
+def _keyword_use(word: str) -> str:
+    """What an error calls the construct that starts with the keyword ``word``."""
+    if word in ("if", "else"):
+        return say("a conditional")
+    if word == "lambda":
+        return say("a lambda")
+    if word in ("and", "or", "not"):
+        return say("and/or/not")
+    if word in ("for", "in", "async"):
+        return say("a comprehension")
+    if word == "await":
+        return say("await")
+    if word == "yield":
+        return say("yield")
+    return say("the keyword {word!r}", word=word)
+
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[^\W\d]\w*")
 _WORD_TAIL = re.compile(r"[\w.]*")
@@ -132,8 +164,11 @@ def _fail(text: str, start: int, end: int, why: str) -> ExpressionError:
     part = " ".join(text[start:end].split())  # one line, whatever the text's line breaks
     if len(part) > 40:
         part = part[:37] + "..."
-    where = f"'{part}' at column {start + 1}" if end > start else "the end"
-    return ExpressionError(f"{why}: {where} of {_snippet(text, start, end)}")
+    snippet = _snippet(text, start, end)
+    if end > start:
+        return ExpressionError(say("{why}: '{part}' at column {column} of {text}", why=why,
+                                   part=part, column=start + 1, text=snippet))
+    return ExpressionError(say("{why}: the end of {text}", why=why, text=snippet))
 
 
 def _number(x: Any) -> float:
@@ -156,9 +191,10 @@ def _tokens(text: str) -> list[tuple[str, str, int, int]]:
             tail = _WORD_TAIL.match(text, m.end()).end()
             if tail > m.end():  # 1if, 2x, 1.2.3, 1_000, 0x1f
                 rest = text[m.end()]
-                why = ("a number runs into a name (write 2*x, not 2x)"
+                why = (say("a number runs into a name (write 2*x, not 2x)")
                        if rest.isalpha() and m.group() != "0"
-                       else "malformed number (decimal numbers only, such as 3, 0.5 or 1e-3)")
+                       else say("malformed number (decimal numbers only, such as 3, 0.5 or "
+                                "1e-3)"))
                 raise _fail(text, i, tail, why)
             out.append(("num", m.group(), i, m.end()))
             i = m.end()
@@ -264,75 +300,78 @@ class _Parser:
     def enter(self, tok: tuple) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise self.fail(
-                f"the expression is nested too deeply (more than {MAX_NESTING} levels of "
-                "parentheses and calls)", tok)
+            raise self.fail(say(
+                "the expression is nested too deeply (more than {most} levels of parentheses "
+                "and calls)", most=MAX_NESTING), tok)
 
     def close(self, opening: tuple) -> int:
         tok = self.toks[self.i] if self.i < len(self.toks) else None
         if tok is None:
-            raise self.fail(f"'{opening[1]}' is never closed", opening)
+            raise self.fail(say("'{bracket}' is never closed", bracket=opening[1]), opening)
         if tok[1] != ")":
-            raise self.fail(self.unexpected(tok, "')' or an operator"))
+            raise self.fail(self.unexpected(tok, say("')' or an operator")))
         self.i += 1
         self.depth -= 1
         return tok[3]
 
     def unexpected(self, tok: tuple, wanted: str) -> str:
         if tok[0] == "bad":
-            return f"{_FORBIDDEN.get(tok[1], f'the character {tok[1]!r}')} is not allowed"
+            return say("{what} is not allowed", what=_forbidden(tok[1]))
         if tok[0] == "name" and tok[1] in _KEYWORDS:
-            return f"{_KEYWORDS[tok[1]]} is not allowed"
+            return say("{what} is not allowed", what=_keyword_use(tok[1]))
         if tok[1] == ",":
-            return "a tuple is not allowed"
+            return say("a tuple is not allowed")
         if tok[1] == "(":
-            return "only the engine's functions can be called, by name"
-        return f"expected {wanted}, found '{tok[1]}'"
+            return say("only the engine's functions can be called, by name")
+        return say("expected {wanted}, found '{found}'", wanted=wanted, found=tok[1])
 
     def primary(self) -> Any:
         if self.i >= len(self.toks):
-            raise self.fail("the expression ends too early: expected a number, a name or '('")
+            raise self.fail(say("the expression ends too early: expected a number, a name or "
+                                "'('"))
         tok = self.toks[self.i]
         kind, value, start, end = tok
         self.i += 1
         if kind == "num":
             number = float(value)
             if not math.isfinite(number):
-                raise self.fail("the number is too large for a float (at most about 1.8e308)",
-                                tok)
+                raise self.fail(say("the number is too large for a float (at most about "
+                                    "1.8e308)"), tok)
             return self.node(ast.Constant, start, end, value=number)
         if kind == "name":
             if keyword.iskeyword(value) or value in _KEYWORDS:
-                what = _KEYWORDS.get(value, f"the keyword {value!r}")
-                raise self.fail(f"{what} is not allowed", tok)
+                raise self.fail(say("{what} is not allowed", what=_keyword_use(value)), tok)
             if self.peek() == "(":
                 return self.call(tok)
             return self.name(tok)
         if value == "(":
             self.enter(tok)
             if self.peek() == ")":
-                raise self.fail("empty parentheses are not allowed", tok)
+                raise self.fail(say("empty parentheses are not allowed"), tok)
             inner = self.expr()
             self.close(tok)
             return inner
         self.i -= 1
-        raise self.fail(self.unexpected(tok, "a number, a name or '('"), tok)
+        raise self.fail(self.unexpected(tok, say("a number, a name or '('")), tok)
 
     def name(self, tok: tuple) -> ast.Name:
         value = tok[1]
         if value in self.functions:
-            raise self.fail(f"{value} is a function: call it, e.g. {value}(x)", tok)
+            raise self.fail(say("{name} is a function: call it, e.g. {name}(x)", name=value),
+                            tok)
         if value.startswith("_"):
-            raise self.fail(f"name {value!r} is not allowed", tok)
+            raise self.fail(say("name {name!r} is not allowed", name=value), tok)
         if value not in CONSTANTS and self.variables is not None and value not in self.variables:
-            raise self.fail(f"unknown name {value!r} (give it a value: {value}=1.0)", tok)
+            raise self.fail(say("unknown name {name!r} (give it a value: {name}=1.0)",
+                                name=value), tok)
         return self.node(ast.Name, tok[2], tok[3], id=value, ctx=ast.Load())
 
     def call(self, tok: tuple) -> ast.Call:
         name = tok[1]
         if name not in self.functions:
             known = ", ".join(sorted(self.functions))
-            raise self.fail(f"unknown function {name!r} (known: {known})", tok)
+            raise self.fail(say("unknown function {name!r} (known: {known})", name=name,
+                                known=known), tok)
         opening = self.toks[self.i]
         self.i += 1
         self.enter(opening)
@@ -341,7 +380,8 @@ class _Parser:
             while True:
                 if (self.i + 1 < len(self.toks) and self.toks[self.i][0] == "name"
                         and self.toks[self.i + 1][1] in ("=", ":=")):
-                    raise self.fail("keyword arguments are not allowed", self.toks[self.i])
+                    raise self.fail(say("keyword arguments are not allowed"),
+                                    self.toks[self.i])
                 args.append(self.expr())
                 if self.peek() != ",":
                     break
@@ -349,21 +389,22 @@ class _Parser:
         end = self.close(opening)
         lo, hi = self.functions[name][1]
         if not lo <= len(args) <= hi:
-            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            want = str(lo) if lo == hi else say("{fewest} to {most}", fewest=lo, most=hi)
             raise _fail(self.text, tok[2], end,
-                        f"{name} takes {want} argument(s), got {len(args)}")
+                        say("{name} takes {want} argument(s), got {count}", name=name,
+                            want=want, count=len(args)))
         func = self.node(ast.Name, tok[2], tok[3], id=name, ctx=ast.Load())
         return self.node(ast.Call, tok[2], end, func=func, args=args, keywords=[])
 
     def parse(self) -> ast.Expression:
         if not self.toks:
-            raise ExpressionError("the expression is empty")
+            raise ExpressionError(say("the expression is empty"))
         body = self.expr()
         if self.i < len(self.toks):
             tok = self.toks[self.i]
             if tok[1] == ")":
-                raise self.fail("unmatched ')'", tok)
-            raise self.fail(self.unexpected(tok, "an operator (+ - * / **)"), tok)
+                raise self.fail(say("unmatched ')'"), tok)
+            raise self.fail(self.unexpected(tok, say("an operator (+ - * / **)")), tok)
         return ast.Expression(body=body)
 
 
@@ -378,11 +419,10 @@ def parse(text: str, variables: Mapping[str, Any] | None = None) -> ast.Expressi
     nothing is ever passed to Python's parser or to ``eval``.
     """
     if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be text, got {text!r}")
+        raise ExpressionError(say("an expression must be text, got {value!r}", value=text))
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"the expression is {len(text)} characters long (at most {MAX_LENGTH})"
-        )
+        raise ExpressionError(say("the expression is {length} characters long (at most {most})",
+                                  length=len(text), most=MAX_LENGTH))
     return _Parser(text, variables).parse()
 
 
@@ -423,9 +463,9 @@ def _apply(node: Any, args: list, variables: Mapping[str, Value],
         if not isinstance(args[0], Value):
             args[0] = Value.constant(args[0])
         if node.func.id not in funcs:  # an op unregistered since the text was parsed
-            raise ExpressionError(f"unknown function {node.func.id!r}")
+            raise ExpressionError(say("unknown function {name!r}", name=node.func.id))
         return funcs[node.func.id][0](*args)
-    raise ExpressionError(f"cannot evaluate {type(node).__name__}")  # parse never makes one
+    raise ExpressionError(say("cannot evaluate {kind}", kind=type(node).__name__))  # never made
 
 
 def evaluate(tree: ast.Expression, variables: Mapping[str, Value]) -> Value:
@@ -449,7 +489,7 @@ def evaluate(tree: ast.Expression, variables: Mapping[str, Value]) -> Value:
     except ExpressionError:
         raise
     except (ValueError, ArithmeticError, TypeError) as exc:
-        raise ExpressionError(f"cannot evaluate the expression: {exc}") from None
+        raise ExpressionError(say("cannot evaluate the expression: {error}", error=exc)) from None
     out = done[id(root)]
     return out if isinstance(out, Value) else Value.constant(out)
 
@@ -467,19 +507,23 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not _NAME.fullmatch(name) or name.startswith("_"):
-            raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
+            raise ExpressionError(say("expected NAME=NUMBER, got {item!r}", item=item))
         if keyword.iskeyword(name):
-            raise ExpressionError(f"{name!r} is a Python keyword; pick another name")
+            raise ExpressionError(say("{name!r} is a Python keyword; pick another name",
+                                      name=name))
         if name in functions() or name in CONSTANTS:
-            raise ExpressionError(f"{name!r} is a function or constant name; pick another name")
+            raise ExpressionError(say("{name!r} is a function or constant name; pick another "
+                                      "name", name=name))
         try:
             number = float(value)
         except ValueError:
-            raise ExpressionError(f"the value of {name} must be a number, got {value!r}") from None
+            raise ExpressionError(say("the value of {name} must be a number, got {value!r}",
+                                      name=name, value=value)) from None
         if math.isinf(number) and "inf" not in value.lower():
-            raise ExpressionError(f"the value of {name}, {value.strip()[:40]}, is too large for a "
-                                  "float (at most about 1.8e308; write inf for infinity)")
+            raise ExpressionError(say("the value of {name}, {value}, is too large for a float "
+                                      "(at most about 1.8e308; write inf for infinity)",
+                                      name=name, value=value.strip()[:40]))
         if name in out:
-            raise ExpressionError(f"{name} is given twice")
+            raise ExpressionError(say("{name} is given twice", name=name))
         out[name] = number
     return out

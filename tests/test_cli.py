@@ -11,6 +11,14 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch):
+    """The messages these tests check are the English ones, whatever the locale of the machine
+    running them (a Chinese one makes gradbook speak Chinese: see tests/test_cli_zh.py)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_version_matches_installed_metadata():
     result = subprocess.run(
         [sys.executable, "-m", "gradbook", "--version"],

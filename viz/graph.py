@@ -31,10 +31,11 @@ from autograd import atomic_write_bytes, topological_order
 
 from .collapse import Box, GraphInfo, plan, unwrap
 from .dot import GradbookDigraph, estimate_layout
+from .fonts import GRAPH_FONT
 
 __all__ = ["GRAD_SCALE", "draw_graph", "grad_color", "render_graph", "to_svg"]
 
-FONT = "Helvetica,Arial,sans-serif"
+FONT = GRAPH_FONT
 #: Longer node names are cut to this many characters, ending in "…" (dot is slow on, and
 #: can fail with, labels of many kilobytes; nobody reads them in a picture).
 MAX_LABEL_CHARS = 200
@@ -78,6 +79,7 @@ def draw_graph(
     precision: int = 4,
     max_nodes: int | None = 500,
     group_by: Any = None,
+    lang: str = "en",
 ) -> GradbookDigraph:
     """Draw the computation graph that produced ``root`` (a Value or Tensor, or a list of them).
 
@@ -100,6 +102,8 @@ def draw_graph(
             is collapsed into summary boxes, as the caption explains. None: no limit.
         group_by: ``"module"`` / ``"layer"`` (needs parameter names), ``"depth"``, a function
             mapping a parameter name to a group name, or None (collapse only when needed).
+        lang: the language of the ``color_by="grad"`` legend, ``"en"`` or ``"zh"`` (node
+            labels are yours and may be in any language).
 
     Returns:
         A :class:`~viz.dot.GradbookDigraph`; its ``.collapse`` attribute describes what was
@@ -115,6 +119,7 @@ def draw_graph(
             )
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
+    lang = autograd.check_language(lang)
     if color_by not in (None, "grad"):
         raise ValueError(f"color_by must be None or 'grad', got {color_by!r}")
     precision = int(precision)
@@ -194,7 +199,7 @@ def draw_graph(
         g.node("caption", f"<{text}>", shape="note", fontsize="10", style="filled",
                fillcolor="#fffbe6")
     if color_by == "grad":
-        g.node("legend", _legend(), shape="none", margin="0")
+        g.node("legend", _legend(lang), shape="none", margin="0")
     return g
 
 
@@ -522,13 +527,26 @@ def _top_ops(ops: Counter, k: int = 3) -> str:
     return text + (", ..." if len(items) > k else "")
 
 
-def _legend() -> str:
-    rows = [f'<TR><TD COLSPAN="2"><B>{_esc("color: |grad| (log scale)")}</B></TD></TR>']
+#: The legend's words in Chinese (English is in :data:`GRAD_SCALE`).
+LEGEND_ZH = {
+    "color: |grad| (log scale)": "颜色：|梯度|（对数刻度）", "exactly 0": "恰好为 0",
+    "nan or inf": "nan 或 inf", "(vanished)": "（梯度消失）", "(exploding)": "（梯度爆炸）",
+}
+
+
+def _legend(lang: str = "en") -> str:
+    def say(text: str) -> str:
+        if lang == "zh":
+            for en, zh in LEGEND_ZH.items():
+                text = text.replace(en, zh)
+        return _esc(text)
+
+    rows = [f'<TR><TD COLSPAN="2"><B>{say("color: |grad| (log scale)")}</B></TD></TR>']
     entries = [(ZERO_COLOR, "exactly 0")] + [(c, t) for _, c, t in GRAD_SCALE]
     entries.append((NONFINITE_COLOR, "nan or inf"))
     for color, text in entries:
         rows.append(f'<TR><TD BGCOLOR="{color}" WIDTH="16"> </TD><TD ALIGN="LEFT">'
-                    f"{_esc(text)}</TD></TR>")
+                    f"{say(text)}</TD></TR>")
     return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
             + "".join(rows) + "</TABLE>>")
 

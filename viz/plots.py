@@ -23,6 +23,7 @@ import autograd
 from autograd import Value, no_grad
 
 from .collapse import layer_key, module_key, unwrap
+from .fonts import use_cjk_fallback
 
 __all__ = [
     "ACTIVATIONS",
@@ -52,6 +53,7 @@ def _figure(**kwargs: Any) -> Any:
     _require_matplotlib()
     from matplotlib.figure import Figure
 
+    use_cjk_fallback()
     _show_figures_inline()
     return Figure(**kwargs)
 
@@ -217,7 +219,8 @@ def plot_activation(
     num: int = 401,
     overlay: bool = False,
 ) -> Any:
-    """Plot activation functions and (dashed) their derivatives, both evaluated by the engine.
+    """Plot activation functions and (dashed, labelled ``name′``) their derivatives, both
+    evaluated by the engine.
 
     ``names``: one or a list of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu(0.1)"``,
     ``"elu(1.0)"``, ``"softplus"``, ``"swish(beta=2)"``, ``"gelu"``, ``"gelu_tanh"``,
@@ -241,7 +244,8 @@ def plot_activation(
         ys, ds = _curve(f, xs)
         ax.plot(xs, ys, color=colors[k], lw=2, label=f"{title}")
         if derivative:
-            ax.plot(xs, ds, color=colors[k], lw=1.5, ls="--", label=f"{title} derivative")
+            # f′, the mathematician's mark, reads the same in every language the course has
+            ax.plot(xs, ds, color=colors[k], lw=1.5, ls="--", label=f"{title}\u2032")
         if not overlay:
             ax.set_title(title)
     for ax in axes[:n]:
