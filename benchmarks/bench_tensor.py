@@ -27,28 +27,20 @@ Run:
 
 from __future__ import annotations
 
+from threads import THREADS  # first: BLAS and OpenMP read the thread count as numpy loads
+
+# isort: split
 import argparse
+import gc
+import json
 import os
+import platform
+import statistics
+import subprocess
 import sys
+import time
 
-# thread counts are read when numpy / torch load their libraries: set them before importing
-_THREADS = "1"
-for _i, _arg in enumerate(sys.argv):
-    if _arg == "--threads" and _i + 1 < len(sys.argv):
-        _THREADS = sys.argv[_i + 1]
-    elif _arg.startswith("--threads="):
-        _THREADS = _arg.split("=", 1)[1]
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = _THREADS
-
-import gc  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 N, D, H, C = 60_000, 784, 256, 10
 BATCH, LR, SEED = 256, 0.1, 0
@@ -138,7 +130,7 @@ def numpy_epoch(x: np.ndarray, y: np.ndarray):
 def torch_epoch(x: np.ndarray, y: np.ndarray):
     import torch
 
-    torch.set_num_threads(int(_THREADS))
+    torch.set_num_threads(int(THREADS))
     params = [torch.tensor(w, requires_grad=True) for w in init_weights()]
     w1, b1, w2, b2 = params
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
@@ -245,7 +237,7 @@ def memory_in_subprocesses(names: list[str]) -> dict[str, dict[str, float]]:
     out = {}
     for name in names:
         res = subprocess.run(
-            [sys.executable, __file__, "--threads", _THREADS, "--batch", str(BATCH),
+            [sys.executable, __file__, "--threads", THREADS, "--batch", str(BATCH),
              "--memory-of", name],
             capture_output=True, text=True, check=True,
         )

@@ -14,3 +14,6 @@ echo "== where the scalar engine's time goes, per node (breakdown_scalar.py)"
 echo "== Tensor MLP epoch vs numpy by hand and PyTorch (bench_tensor.py)"
 "$PY" benchmarks/bench_tensor.py --repeats 11
 "$PY" benchmarks/bench_tensor.py --repeats 11 --batch 32 --no-memory
+echo "== ONNX export, safetensors and onnxruntime vs gradbook (bench_export.py)"
+# onnx, onnxruntime and safetensors are in the project's .venv (the export extra), not in .bench-venv
+.venv/bin/python benchmarks/bench_export.py --repeats 11

@@ -21,9 +21,10 @@ error), so it can be piped.
 
 Every error is one line on standard error, never a traceback. Exit codes: 0 success; 1 the
 command ran and failed (a gradient check that does not pass, training that diverged, Graphviz
-missing or failing, an internal error); 2 bad input (options, expressions, data files, output
-paths); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Set GRADBOOK_DEBUG=1 to see the
-traceback of an internal error.
+missing or failing, the optional onnx or safetensors package missing for ``export`` or
+``predict``, an internal error); 2 bad input (options, expressions, data files, models that
+cannot be loaded or exported, output paths); 130 interrupted (Ctrl-C); 143 terminated
+(SIGTERM). Set GRADBOOK_DEBUG=1 to see the traceback of an internal error.
 
 ``--lang {en,zh}`` (before or after the subcommand) sets the language of every message and
 output (gradcheck's table, graph legends); by default it follows the locale
@@ -159,6 +160,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         trained = load_trained(args.model)
         X, _ = load_rows(args.data, trained.features, seed=args.seed, samples=args.samples)
         predictions = trained.predict(X)
+    except ImportError as e:  # a .safetensors model without the safetensors package
+        raise CommandFailed(str(e).splitlines()[0]) from None
     except (JobError, FileNotFoundError) as e:
         raise UsageError(str(e).splitlines()[0] if str(e) else repr(e)) from None
     except ValueError as e:  # standardising overflows float64

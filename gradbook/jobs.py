@@ -743,7 +743,8 @@ def read_record(path: Path) -> dict[str, Any]:
     the classes). Raises :class:`ModelRecordError` naming the file and the problem."""
 
     def bad(problem: str) -> ModelRecordError:
-        return ModelRecordError(say("{path}: {problem}", path=path, problem=problem))
+        return ModelRecordError(say("cannot use {path}: {problem}", path=path,
+                                    problem=problem))
 
     try:
         size = path.stat().st_size
@@ -961,7 +962,8 @@ def load_trained(path: str | Path) -> TrainedModel:
     try:
         check_model_size(sizes, engine, PREDICT_BATCH)
     except JobError as e:
-        raise ModelRecordError(say("{path}: {problem}", path=record_path, problem=e)) from None
+        raise ModelRecordError(say("cannot use {path}: {problem}", path=record_path,
+                                   problem=e)) from None
     try:
         if engine == "value":
             model: nn.Module = nn.MLP(sizes[0], sizes[1:], activation=record["activation"],

@@ -274,6 +274,75 @@ ZH: dict[str, str] = {
     "--seed must be >= 0, got {seed}": "--seed 必须大于或等于 0，但收到的是 {seed}",
     "--steps must be a positive integer, got {steps!r}":
         "--steps 必须是正整数，但收到的是 {steps!r}",
+    # -- gradbook.cli: export and predict ------------------------------------------------
+    "{path} exists; use --force to replace it": "{path} 已存在；要替换它请加 --force",
+    "cannot export {model}: {error}": "无法导出 {model}：{error}",
+    "ONNX graph written to {path}: input {features} raw features per row, output the model's "
+    "{outputs} scores, {dtype}":
+        "ONNX 计算图已写入 {path}：输入为每行 {features} 个原始特征，输出为模型的 {outputs} 个"
+        "分数，数值类型 {dtype}",
+    "weights written to {path}, their record to {record}":
+        "权重已写入 {path}，它们的记录已写入 {record}",
+    "{count} predictions written to {path}": "{count} 个预测结果已写入 {path}",
+    "cannot tell what to write from the suffix of {path}: use .onnx (the graph) or "
+    ".safetensors (the weights)":
+        "无法从 {path} 的后缀判断要写出什么：请使用 .onnx（计算图）或 .safetensors（权重）",
+    # -- gradbook.jobs: the record of a trained model -------------------------------------
+    "cannot use {path}: {problem}": "无法使用 {path}：{problem}",
+    "{size:,} bytes is too large for a model record (at most {most:,})":
+        "{size:,} 字节，对模型记录来说太大了（最多 {most:,} 字节）",
+    "not a model record: not UTF-8 text": "不是模型记录：不是 UTF-8 文本",
+    "cannot read {path}: {reason}": "无法读取 {path}：{reason}",
+    "the model record holds a non-finite number ({value})": "模型记录中含有非有限的数（{value}）",
+    "not a model record: not JSON ({error})": "不是模型记录：不是 JSON（{error}）",
+    "not a model record: its format is {found}, not {wanted!r}":
+        "不是模型记录：它的 format 是 {found}，而不是 {wanted!r}",
+    "model record version {version} is not supported (this gradbook reads version "
+    "{supported})":
+        "不支持版本为 {version} 的模型记录（这个 gradbook 只能读取版本 {supported}）",
+    "the model record lacks {keys}": "模型记录缺少 {keys}",
+    "the model record has unknown keys: {keys}": "模型记录中有未知的键：{keys}",
+    "{key} must be {wanted}, got {value}": "{key} 必须是{wanted}，但收到的是 {value}",
+    "one of {choices}": "{choices} 之一",
+    "a list of two or more positive integers": "由两个或更多正整数组成的列表",
+    "an activation's name": "激活函数的名字",
+    "a number in [0, 1)": "[0, 1) 内的数",
+    "a list of distinct finite numbers": "由互不相同的有限数组成的列表",
+    "a positive integer": "正整数",
+    "an object of two lists of finite numbers, mean and std":
+        "由 mean 和 std 两个有限数列表组成的对象",
+    "the deviations in standardize must be positive": "standardize 中的标准差必须是正数",
+    "the name of a file in the record's folder": "记录所在文件夹中的一个文件名",
+    "features is {features} but sizes starts with {first}":
+        "features 是 {features}，但 sizes 的第一个数是 {first}",
+    "standardize has {means} means and {stds} deviations for {features} features":
+        "standardize 有 {means} 个均值和 {stds} 个标准差，但特征有 {features} 个",
+    "a {task} model with the {loss} loss and {classes} classes is not one gradbook train makes":
+        "gradbook train 不会生成使用 {loss} 损失函数、有 {classes} 个类别的 {task} 模型",
+    "a {task} model with the {loss} loss and {classes} classes has {outputs} outputs, but "
+    "sizes ends with {last}":
+        "使用 {loss} 损失函数、有 {classes} 个类别的 {task} 模型有 {outputs} 个输出，"
+        "但 sizes 的最后一个数是 {last}",
+    "dropout needs the tensor engine, but the engine is value":
+        "dropout 需要张量引擎（tensor），但记录的引擎是 value",
+    "no model at {path}": "{path} 处没有模型",
+    "{path} holds no {record}: give the folder gradbook train wrote, or its model.npz":
+        "{path} 中没有 {record}：请给出 gradbook train 写出的文件夹，或其中的 model.npz",
+    "{path} is not a model gradbook can rebuild: there is no record {record} beside it "
+    "(gradbook train writes model.json beside model.npz)":
+        "{path} 不是 gradbook 能重建的模型：它旁边没有记录文件 {record}（gradbook train 会在 "
+        "model.npz 旁边写出 model.json）",
+    "{path}: its weights file {weights} does not exist": "{path}：它的权重文件 {weights} 不存在",
+    "{path}: cannot build the model it describes: {error}":
+        "{path}：无法构建它所描述的模型：{error}",
+    "{weights} does not hold the weights of the model {path} describes: {error}":
+        "{weights} 中存放的不是 {path} 所描述模型的权重：{error}",
+    "{path}: data row 1 has {cells} columns, but the model takes {features} features (or "
+    "{with_target} columns, the last one a target)":
+        "{path}：第 1 个数据行有 {cells} 列，但模型需要 {features} 个特征（或 {with_target} "
+        "列，最后一列是目标值）",
+    "the data set {name} has {count} features, but the model takes {features}":
+        "数据集 {name} 有 {count} 个特征，但模型需要 {features} 个",
     # -- gradbook.jobs: output folders ----------------------------------------------------
     "--out names a file, not a folder: {out}": "--out 指定的是文件，不是文件夹：{out}",
     "refusing to use {out} as the output folder: it is the home folder, the current folder or "

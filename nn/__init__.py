@@ -3,14 +3,16 @@
 * scalar modules on ``Value`` (micrograd's shape, for teaching and drawing):
   :class:`Neuron`, :class:`Layer`, :class:`MLP`;
 * Tensor modules: :class:`Linear`, :class:`Sequential`, :class:`Dropout`,
-  :class:`BatchNorm1d`, :class:`Residual`, :func:`mlp`, and the activation modules;
+  :class:`BatchNorm1d`, :class:`Residual`, :class:`Standardize`, :func:`mlp`, and the
+  activation modules;
 * :class:`Module`, the base class (parameters, train/eval, state dicts, save/load);
 * :class:`Perceptron`, the classic algorithm;
 * submodules :mod:`nn.functional` (``F``: losses), :mod:`nn.losses`, :mod:`nn.init`,
-  :mod:`nn.optim`, :mod:`nn.data` and :mod:`nn.train` (``fit``, ``evaluate``, ...).
+  :mod:`nn.optim`, :mod:`nn.data`, :mod:`nn.train` (``fit``, ``evaluate``, ...) and
+  :mod:`nn.onnx` (``export``: a model as an ONNX graph; needs the optional onnx package).
 """
 
-from . import data, functional, init, losses, optim, train
+from . import data, functional, init, losses, onnx, optim, train
 from . import functional as F
 from .activations import (
     ELU,
@@ -33,7 +35,16 @@ from .activations import (
     Tanh,
     get_activation,
 )
-from .layers import BatchNorm1d, Dropout, Flatten, Linear, Residual, Sequential, mlp
+from .layers import (
+    BatchNorm1d,
+    Dropout,
+    Flatten,
+    Linear,
+    Residual,
+    Sequential,
+    Standardize,
+    mlp,
+)
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
 from .module import Module, StateDictError
 from .perceptron import Perceptron
@@ -45,7 +56,7 @@ __all__ = [
     "EarlyStopping", "F", "Flatten", "GELU", "HardSigmoid", "HardTanh", "HingeLoss", "History",
     "Identity", "L1Loss", "Lambda", "Layer", "LeakyReLU", "Linear", "MLP", "MSELoss", "Maxout",
     "Module", "Neuron", "PReLU", "Perceptron", "ReLU", "Residual", "Sequential", "SiLU",
-    "Sigmoid", "Softmax", "Softplus", "StateDictError", "Step", "Swish", "Tanh", "accuracy",
-    "cross_validate", "data", "evaluate", "fit", "functional", "get_activation", "init",
-    "losses", "mlp", "optim", "predict", "train",
+    "Sigmoid", "Softmax", "Softplus", "Standardize", "StateDictError", "Step", "Swish", "Tanh",
+    "accuracy", "cross_validate", "data", "evaluate", "fit", "functional", "get_activation", "init",
+    "losses", "mlp", "onnx", "optim", "predict", "train",
 ]

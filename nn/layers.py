@@ -1,5 +1,5 @@
-"""Layers on ``Tensor``s: ``Linear``, ``Sequential``, ``Dropout``, ``BatchNorm1d``, ``Residual``
-and the :func:`mlp` helper.
+"""Layers on ``Tensor``s: ``Linear``, ``Sequential``, ``Dropout``, ``BatchNorm1d``, ``Residual``,
+``Standardize`` and the :func:`mlp` helper.
 
 Inputs are batches: a Tensor (or array) of shape ``(N, features)``, one sample per row. A
 ``Linear`` layer stores its weight as the lecture notes write it, ``W`` of shape ``[out, in]``, and
@@ -29,6 +29,7 @@ __all__ = [
     "Linear",
     "Residual",
     "Sequential",
+    "Standardize",
     "dropout",
     "initial_weights",
     "mlp",
@@ -388,6 +389,76 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.weight is not None}")
+
+
+# -- Standardize -------------------------------------------------------------------------------
+
+
+class Standardize(Module):
+    """Feature standardisation as a layer: ``y = (x − mean) / std``, feature by feature.
+
+    ``mean`` and ``std`` (one number per feature, the last axis of the input) are buffers:
+    saved in the state dict (``mean``, ``std``) and loaded with it, never trained. Put it in
+    front of a model trained on standardised inputs, ``Sequential(Standardize(mean, std),
+    model)``, and the whole takes the raw feature rows (and exports to ONNX as one graph).
+    :meth:`from_standardizer` takes the statistics of a fitted
+    :class:`nn.data.Standardizer`.
+
+    Args:
+        mean: the per-feature means, a 1-D array of finite numbers.
+        std: the per-feature deviations, as many as ``mean``, finite and positive.
+    """
+
+    # set by register_buffer, so declared here for type checkers
+    mean: np.ndarray
+    std: np.ndarray
+
+    def __init__(self, mean: Any, std: Any) -> None:
+        super().__init__()
+        arrays = []
+        for name, value in (("mean", mean), ("std", std)):
+            arr = np.asarray(value.data if isinstance(value, autograd.Tensor) else value)
+            if arr.dtype.kind not in "biuf":
+                raise TypeError(f"Standardize: {name} must be numeric, got dtype {arr.dtype}")
+            arr = arr.astype(np.float64)
+            if arr.ndim != 1 or arr.size == 0:
+                raise ValueError(f"Standardize: {name} must be a non-empty 1-D array (one number "
+                                 f"per feature), got shape {arr.shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"Standardize: {name} must be finite")
+            arrays.append(arr)
+        mean_arr, std_arr = arrays
+        if mean_arr.shape != std_arr.shape:
+            raise ValueError(f"Standardize: mean has {mean_arr.size} features but std has "
+                             f"{std_arr.size}")
+        if not np.all(std_arr > 0):
+            raise ValueError("Standardize: std must be positive")
+        self.num_features = int(mean_arr.size)
+        self.register_buffer("mean", mean_arr)
+        self.register_buffer("std", std_arr)
+
+    @classmethod
+    def from_standardizer(cls, standardizer: Any) -> Standardize:
+        """The layer computing ``standardizer.transform``: a fitted
+        :class:`nn.data.Standardizer`'s ``mean_`` and ``std_`` (of 1-D features)."""
+        mean = getattr(standardizer, "mean_", None)
+        std = getattr(standardizer, "std_", None)
+        if mean is None or std is None:
+            raise ValueError("Standardize.from_standardizer needs a fitted Standardizer "
+                             "(call fit(X_train) first)")
+        return cls(mean, std)
+
+    def forward(self, x: Any) -> Any:
+        x = _as_tensor(x)
+        if x.ndim == 0 or x.shape[-1] != self.num_features:
+            raise ValueError(
+                f"Standardize({self.num_features}) expects inputs whose last axis has "
+                f"{self.num_features} features, got shape {tuple(x.shape)}"
+            )
+        return (x - autograd.Tensor(self.mean)) / autograd.Tensor(self.std)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}"
 
 
 # -- the mlp() helper ---------------------------------------------------------------------------

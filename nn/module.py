@@ -16,7 +16,8 @@ saved but not trained, like BatchNorm's running statistics) are numpy arrays dec
 
 Parameter names are dotted paths: ``layers.0.neurons.3.w.1`` for the scalar ``MLP`` and
 ``0.weight`` for a ``Sequential``. They are the keys of :meth:`Module.state_dict` and of the
-``.npz`` files written by :meth:`Module.save`.
+files written by :meth:`Module.save`: ``.npz`` archives, or safetensors files (PyTorch's and
+Hugging Face's format, :mod:`nn.safetensors_io`) for a ``.safetensors`` path.
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ import contextlib
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograd import Node, Value, atomic_write
+from autograd import Node, Value, atomic_write, atomic_write_bytes
 
 __all__ = ["ModelFileError", "Module", "StateDictError"]
 
@@ -42,6 +43,12 @@ ARCHITECTURE_KEY = "__architecture__"
 #: The longest architecture description :meth:`Module.load` reads (characters).
 MAX_ARCHITECTURE_CHARS = 1 << 16
 
+#: The suffix (any case) for which :meth:`Module.save` writes safetensors instead of ``.npz``.
+SAFETENSORS_SUFFIX = ".safetensors"
+
+#: The ``__metadata__`` key under which a safetensors file records the architecture.
+SAFETENSORS_ARCHITECTURE_KEY = "gradbook.architecture"
+
 
 class StateDictError(ValueError):
     """A state dict (or a saved file) does not fit the model: missing or unexpected keys,
@@ -51,8 +58,10 @@ class StateDictError(ValueError):
 class ModelFileError(StateDictError):
     """A file that is not a well-formed saved model: not a zip archive, truncated, a bad
     checksum, a single ``.npy`` array, an entry that is not a plain numeric array, an entry
-    whose stored size differs from what its header declares. The message names the file and,
-    when there is one, the entry."""
+    whose stored size differs from what its header declares; for safetensors, a header that is
+    too long for the file or not JSON, a dtype gradbook does not load, tensors whose sizes or
+    offsets do not fit the file. The message names the file and, when there is one, the entry
+    (tensor)."""
 
 
 def _is_parameter(obj: Any) -> bool:
@@ -265,13 +274,40 @@ class Module:
         raise AttributeError(f"{type(self).__name__} has no submodule {target!r}")
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the state dict to ``path`` as an uncompressed ``.npz`` archive (numeric arrays
-        only, readable without pickle), with a description of the architecture; returns the
-        path. The file is written exactly at ``path``, atomically
-        (:func:`autograd.atomic.atomic_write`): an interrupted save leaves the previous file
-        intact, and a symbolic link at ``path`` is replaced, never written through."""
+        """Write the state dict to ``path`` and return the path; the format follows the suffix.
+
+        * ``.safetensors`` (any case): a safetensors file (:mod:`nn.safetensors_io`, written by
+          the optional ``safetensors`` package), PyTorch's and Hugging Face's format. Its keys
+          and shapes are PyTorch's (``0.weight`` of shape ``(out, in)``, BatchNorm1d's
+          ``running_mean``, ``running_var`` and ``num_batches_tracked``), so
+          ``torch_model.load_state_dict(safetensors.torch.load_file(path))`` loads it into the
+          equivalent PyTorch model. Each array keeps gradbook's dtype: parameters and float
+          buffers are written as ``F64`` (float64, gradbook's dtype: the exact values; PyTorch's
+          ``load_state_dict`` rounds them to its float32 parameters when it copies), a float32
+          model's as ``F32``, ``num_batches_tracked`` as a 0-d ``I64``. ``__metadata__`` holds
+          ``{"format": "pt", "gradbook.architecture": <one-line repr>}`` (Hugging Face's
+          loaders want ``format``).
+        * anything else: an uncompressed ``.npz`` archive (numeric arrays only, readable without
+          pickle) with a description of the architecture. No suffix is ever added.
+
+        The file is written exactly at ``path``, atomically (:func:`autograd.atomic_write`): an
+        interrupted save leaves the previous file intact, and a symbolic link at ``path`` is
+        replaced, never written through.
+
+        Raises:
+            ImportError: a ``.safetensors`` path without the ``safetensors`` package installed
+                (``pip install "gradbook[export]"``).
+        """
         path = Path(path)
         arrays = self.state_dict()
+        if path.suffix.lower() == SAFETENSORS_SUFFIX:
+            from . import safetensors_io
+
+            metadata = {"format": "pt", SAFETENSORS_ARCHITECTURE_KEY: _one_line(repr(self))}
+            # The whole file is built in memory (the package's numpy API returns bytes), then
+            # written in one atomic replace.
+            atomic_write_bytes(path, safetensors_io.to_bytes(arrays, metadata))
+            return path
         if ARCHITECTURE_KEY in arrays:
             raise ValueError(f"a parameter may not be named {ARCHITECTURE_KEY!r}")
         arrays[ARCHITECTURE_KEY] = np.array(_one_line(repr(self)))
@@ -282,25 +318,46 @@ class Module:
         return path
 
     def load(self, path: str | os.PathLike, strict: bool = True) -> Module:
-        """Load parameters saved by :meth:`save` into this model (same architecture); returns
-        self.
+        """Load parameters saved by :meth:`save` (or, for safetensors, by PyTorch) into this
+        model (same architecture); returns self.
 
-        Loading is bounded by the model, not by the file: the archive's directory and each
-        array's ``.npy`` header are read first, and keys, dtypes, shapes and stored sizes are
-        checked against this model's parameters before any array data is read. An entry the
-        model does not have is never read (with ``strict`` it is an error). No pickle is ever
-        loaded: an entry holding Python objects is refused, never executed.
+        The format: a ``.safetensors`` suffix (any case) is read as safetensors and ``.npz`` as
+        an ``.npz`` archive, whatever the content; for any other suffix the first bytes decide:
+        an 8-byte length followed by ``{`` (and not a zip archive's ``PK``) is safetensors,
+        anything else is read as ``.npz`` (so its errors are the ``.npz`` reader's).
+
+        Loading is bounded by the model, not by the file, and nothing of the model changes
+        unless every check passes:
+
+        * ``.npz``: the archive's directory and each array's ``.npy`` header are read first,
+          and keys, dtypes, shapes and stored sizes are checked against this model's parameters
+          before any array data is read. An entry the model does not have is never read (with
+          ``strict`` it is an error). No pickle is ever loaded: an entry holding Python objects
+          is refused, never executed.
+        * safetensors: the header (at most 100 MB) is read and checked whole
+          (:func:`nn.safetensors_io.read_header`: JSON, dtypes, shapes, sizes and offsets
+          against the file's size) before any tensor is; then keys and shapes are checked
+          against the model, and only the tensors the model has are read. Any real numeric
+          dtype is converted to the parameter's (a PyTorch file's float32 exactly to float64;
+          BF16 and F16 too), but a float tensor is refused for an integer buffer such as
+          ``num_batches_tracked``. A file of PyTorch's ``state_dict`` of the equivalent model
+          (``safetensors.torch.save_file(model.state_dict(), path)``) loads.
 
         Raises:
             StateDictError: the file is a saved model of another architecture (missing or
                 unexpected keys, shapes that differ), naming what differs and both
-                architectures.
+                architectures (when the file records its own).
             ModelFileError: the file is not a well-formed saved model (not a zip archive,
-                truncated, a bad CRC, a plain ``.npy``, a malformed entry), naming the file and
-                the entry.
+                truncated, a bad CRC, a plain ``.npy``, a malformed entry; a safetensors header
+                that is too long, not JSON, or declares tensors the file cannot hold), naming
+                the file and the entry.
             FileNotFoundError: there is no file at ``path``.
+            ImportError: a safetensors file without the ``safetensors`` package installed
+                (``pip install "gradbook[export]"``).
         """
         path = Path(path)
+        if _is_safetensors(path):
+            return self._load_safetensors(path, strict)
         params = dict(self.named_parameters())
         buffers = dict(self.named_buffers())
         wanted = {name: _shape(p) for name, p in params.items()}
@@ -331,6 +388,37 @@ class Module:
         except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
                 RuntimeError) as exc:  # zipfile: encrypted or unknown compression -> these two
             raise ModelFileError(f"cannot read {path} as a saved model (.npz): {exc}") from exc
+        self.load_state_dict(state, strict=False)  # every check passed above
+        return self
+
+    def _load_safetensors(self, path: Path, strict: bool) -> Module:
+        """:meth:`load` for a safetensors file (see there)."""
+        from . import safetensors_io
+
+        safetensors_io.require_safetensors()  # the ImportError before any reading
+        header = safetensors_io.read_header(path)
+        params = dict(self.named_parameters())
+        buffers = dict(self.named_buffers())
+        wanted = {name: _shape(p) for name, p in params.items()}
+        wanted.update({n: tuple(np.shape(b)) for n, b in buffers.items() if n not in wanted})
+        found = {key: (header.tensors[key].shape,) for key in wanted if key in header.tensors}
+        problems = _header_problems(wanted, found, header.tensors, strict)
+        for key in found:
+            kind = "f" if key in params else np.asarray(buffers[key]).dtype.kind
+            stored = header.tensors[key].dtype
+            if kind in "biu" and stored in ("F64", "F32", "F16", "BF16"):
+                problems.append(f"{key!r} is an integer buffer but the file holds {stored}")
+        if problems:
+            arch = header.metadata.get(SAFETENSORS_ARCHITECTURE_KEY)
+            where = ""
+            if arch is not None:
+                where = (f"\n  the file was saved from: {arch[:MAX_ARCHITECTURE_CHARS]}"
+                         f"\n  this model is:           {_one_line(repr(self))}")
+            raise StateDictError(
+                f"{path} does not fit this model: cannot load the state dict into "
+                f"{type(self).__name__}:\n  " + "\n  ".join(problems) + where
+            )
+        state = safetensors_io.read_tensors(path, header, list(found))
         self.load_state_dict(state, strict=False)  # every check passed above
         return self
 
@@ -370,6 +458,25 @@ def _list(keys: list[str], limit: int = 12) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines())
+
+
+def _is_safetensors(path: Path) -> bool:
+    """Whether :meth:`Module.load` reads ``path`` as safetensors: by its suffix, ``.safetensors``
+    or ``.npz``, else by its first bytes (an unreadable file goes to the ``.npz`` reader, whose
+    errors are today's)."""
+    suffix = path.suffix.lower()
+    if suffix in (SAFETENSORS_SUFFIX, ".npz"):
+        return suffix == SAFETENSORS_SUFFIX
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return False
+    from .safetensors_io import looks_like_safetensors  # needs no optional package
+
+    return looks_like_safetensors(head)
 
 
 # -- reading saved models, bounded ---------------------------------------------------------------
@@ -476,7 +583,7 @@ def _read_architecture(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -
 
 
 def _header_problems(wanted: dict[str, tuple[int, ...]], headers: dict[str, tuple],
-                     entries: dict[str, zipfile.ZipInfo], strict: bool) -> list[str]:
+                     entries: Mapping[str, object], strict: bool) -> list[str]:
     """What keeps the archive from fitting the model, judged from the headers alone."""
     problems = []
     if strict:

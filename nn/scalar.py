@@ -13,6 +13,7 @@ initialisers of :mod:`nn.init` see, so ``fan_in = nin`` and ``fan_out = nout``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ import numpy as np
 from autograd import Value, affine
 
 from .activations import activation_name, get_activation
-from .layers import initial_weights, resolve_generator
+from .layers import Linear, Sequential, initial_weights, resolve_generator
 from .module import Module
 
 __all__ = ["MLP", "Layer", "Neuron"]
@@ -167,6 +168,10 @@ class MLP(Module):
             for i in range(len(nouts))
         ]
         self.sizes = sizes
+        # What to_sequential() gives each layer: a copy of its activation module as it was
+        # built (a module's parameters may change later; the neurons keep the first ones).
+        self._activation_modules = tuple(
+            copy.deepcopy(get_activation(spec)) for spec in (activation, output_activation))
 
     def forward(self, x: Any) -> Any:
         if _is_batch(x):
@@ -174,6 +179,35 @@ class MLP(Module):
         for layer in self.layers:
             x = layer.forward(x)
         return x
+
+    def to_sequential(self) -> Sequential:
+        """The same network as Tensor modules: a :class:`~nn.Sequential` with, per
+        :class:`Layer`, a :class:`~nn.Linear` holding its ``weight_matrix()`` and
+        ``bias_vector()`` (copies) followed by its activation module; a linear layer (the output
+        layer unless ``output_activation`` was given) is the ``Linear`` alone, as in
+        :func:`nn.mlp`. ``MLP(3, [4, 4, 1]).to_sequential()`` is
+        ``Sequential(Linear(3, 4), ReLU(), Linear(4, 4), ReLU(), Linear(4, 1))``, and on a batch
+        ``X`` its output equals the MLP's for every sample (to rounding).
+
+        The lesson: the scalar network is a few matrix products. Neuron j of a layer computes
+        f(w_j · x + b_j); stacking the rows w_j into W (``[nout, nin]``) and the biases into b,
+        the whole layer is f(W x + b), and on a batch of samples (one per row of X) it is
+        f(X Wᵀ + b): one matrix product instead of nout·nin scalar nodes per sample.
+        """
+        modules: list[Module] = []
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            linear = Linear(layer.nin, layer.nout, init=0.0)  # a constant: draws no random numbers
+            linear.load_state_dict({"weight": layer.weight_matrix(), "bias": layer.bias_vector()})
+            modules.append(linear)
+            if layer.activation != "linear":
+                stored = getattr(self, "_activation_modules", None)
+                act = (copy.deepcopy(stored[i == last]) if stored is not None
+                       else get_activation(layer.activation))
+                modules.append(act)
+        seq = Sequential(*modules)
+        seq.train(self.training)
+        return seq
 
     def __repr__(self) -> str:
         arch = " -> ".join(map(str, self.sizes))

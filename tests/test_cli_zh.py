@@ -152,12 +152,15 @@ CASES = {
     "unknown option": ["graph", "x", "x=1", "--rankdri", "TB"],
     "missing data file": ["train", "--data", "csv:missing.csv", "--out", "o"],
     "unknown data set": ["train", "--data", "imagenet", "--out", "o"],
+    "unknown export suffix": ["export", "run", "-o", "model.txt"],
+    "no model to predict with": ["predict", "run", "--data", "moons"],
 }
 #: The exit code of each case (0 when not listed); the gradcheck failure prints only its table.
 EXIT_CODES = {"gradcheck fails": 1, **dict.fromkeys(
     ["malformed expression", "unclosed parenthesis", "a number runs into a name",
      "bad assignment", "no gradient", "unknown option value", "bad number", "unknown option",
-     "missing data file", "unknown data set"], 2)}
+     "missing data file", "unknown data set", "unknown export suffix",
+     "no model to predict with"], 2)}
 
 
 @pytest.mark.parametrize("case", CASES)
