@@ -34,6 +34,7 @@ from nn import (  # noqa: E402
     ReLU,
     Residual,
     Sequential,
+    Standardize,
     StateDictError,
     mlp,
 )
@@ -89,6 +90,10 @@ PYTORCH_STATE = {
         "1.bias": ([8], F64), "1.running_mean": ([8], F64), "1.running_var": ([8], F64),
         "1.num_batches_tracked": ([], I64), "4.weight": ([2, 8], F64), "4.bias": ([2], F64)}),
     "Flatten": (lambda: Flatten(), {}),
+    # gradbook's own preprocessing layer (no torch module): two buffers, named as a torch
+    # module holding them with register_buffer would name them
+    "Standardize": (lambda: Standardize([1.0, 2.0, 3.0], [0.5, 1.0, 2.0]), {
+        "mean": ([3], F64), "std": ([3], F64)}),
 }
 
 
