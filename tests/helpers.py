@@ -153,3 +153,13 @@ def public_call(op: Any, xs: Any, params: tuple = ()) -> Any:
     if op.method is not None:
         return getattr(xs[0], op.method)(*params)
     return _OPERATOR_CALLS[op.name](*xs, *params)
+
+
+def one_line_error(r: subprocess.CompletedProcess, command: str) -> str:
+    """The CLI's error contract: exactly one line on standard error, ``gradbook COMMAND: ...``,
+    never a traceback; returns that line."""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"gradbook {command}: "), r.stderr
+    assert "Traceback" not in r.stderr
+    return lines[0]

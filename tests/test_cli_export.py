@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import one_line_error
 
 import nn
 from gradbook import cli
@@ -37,14 +38,6 @@ def english_locale(monkeypatch):
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gradbook", *args], capture_output=True,
                           text=True, timeout=300, check=False, cwd=cwd)
-
-
-def one_line_error(r: subprocess.CompletedProcess, command: str) -> str:
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    assert lines[0].startswith(f"gradbook {command}: "), r.stderr
-    assert "Traceback" not in r.stderr
-    return lines[0]
 
 
 def predictions(stdout: str) -> list[str]:

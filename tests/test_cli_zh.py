@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import one_line_error
 
 from gradbook import cli
 from gradbook.messages import ZH, language, say, set_language, speaking
@@ -127,14 +128,6 @@ def _numbers(text: str) -> list[str]:
     return sorted(NUMBER.findall(text))
 
 
-def _error_line(r: subprocess.CompletedProcess, command: str) -> str:
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    assert lines[0].startswith(f"gradbook {command}: "), r.stderr
-    assert "Traceback" not in r.stderr
-    return lines[0]
-
-
 CASES = {
     "graph": ["graph", "tanh(x*w + b)", "x=2", "w=-3", "b=6.8813735870195432", "-o", "g.svg"],
     "gradcheck passes": ["gradcheck", "x**3 * sin(y)", "x=1.3", "y=0.4"],
@@ -176,8 +169,8 @@ def test_chinese_says_what_english_says(case, tmp_path):
             assert CJK.search(chinese), chinese
             assert _numbers(chinese) == _numbers(english), (english, chinese)
     if en.stderr:  # an error: one line, in Chinese after the command's name
-        _error_line(en, args[0])
-        line = _error_line(zh, args[0])
+        one_line_error(en, args[0])
+        line = one_line_error(zh, args[0])
         assert CJK.search(line.split(": ", 1)[1]), line
 
 
@@ -217,7 +210,7 @@ def test_an_unknown_language_is_one_line_and_exit_code_2(tmp_path):
     assert r.stderr.splitlines() == ["gradbook: argument --lang: invalid choice: 'fr' (choose "
                                      "from 'en', 'zh') (see gradbook --help)"]
     r = run("graph", "x", "x=1", "--lang", "de", cwd=tmp_path)
-    assert r.returncode == 2 and "invalid choice: 'de'" in _error_line(r, "graph")
+    assert r.returncode == 2 and "invalid choice: 'de'" in one_line_error(r, "graph")
     # in the locale's language
     r = run("--lang", "fr", "graph", "x", "x=1", cwd=tmp_path, env=_env("zh_CN.UTF-8"))
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
@@ -240,5 +233,5 @@ def test_a_chinese_locale_speaks_chinese_unless_told_otherwise(tmp_path):
         == english.stdout
     error = run("graph", "tanh + x", "x=1", cwd=tmp_path, env=_env("zh_CN.UTF-8"))
     assert error.returncode == 2
-    assert _error_line(error, "graph") == "gradbook graph: tanh 是函数：请调用它，例如 tanh(x)：" \
-        "位于 'tanh + x' 第 1 列的 'tanh'"
+    assert one_line_error(error, "graph") == (
+        "gradbook graph: tanh 是函数：请调用它，例如 tanh(x)：位于 'tanh + x' 第 1 列的 'tanh'")
